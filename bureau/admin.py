@@ -1,0 +1,154 @@
+"""The administrator's back office: regions, staff and roles, reference data and the
+working-day calendar. Scoped like everything else: an administrator manages his subtree."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.contrib import admin, messages
+from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+from django.core.exceptions import ValidationError
+from django.db.models import QuerySet
+from django.http import HttpRequest
+from django.utils.translation import gettext_lazy as _
+
+from bureau import workdays
+from bureau.identifiers import mask_id_number
+from bureau.models import (
+    CalendarDay,
+    CalendarYear,
+    Employer,
+    PersonalDataAccess,
+    Region,
+    StaffRole,
+    User,
+    Worker,
+)
+
+admin.site.site_header = _("劳动保障监察案件管理系统 · 管理后台")
+admin.site.site_title = _("bureau 管理后台")
+
+
+class ScopedAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
+    def get_queryset(self, request: HttpRequest) -> QuerySet[Any]:
+        return super().get_queryset(request).visible_to(request.user)  # type: ignore[attr-defined]
+
+
+@admin.register(Region)
+class RegionAdmin(ScopedAdmin):
+    list_display = ["code", "name", "level", "parent"]
+    list_filter = ["level"]
+    search_fields = ["code", "name"]
+    raw_id_fields = ["parent"]
+
+
+class StaffRoleInline(admin.TabularInline):  # type: ignore[type-arg]
+    model = StaffRole
+    extra = 1
+
+
+@admin.register(User)
+class UserAdmin(DjangoUserAdmin):
+    list_display = ["username", "name", "region", "is_active", "last_login"]
+    list_filter = ["is_active", "staff_roles__role"]
+    search_fields = ["username", "name"]
+    raw_id_fields = ["region"]
+    inlines = [StaffRoleInline]
+    fieldsets = (
+        (None, {"fields": ("username", "password")}),
+        (_("工作人员"), {"fields": ("name", "region", "phone", "email")}),
+        (_("权限"), {"fields": ("is_active", "is_staff", "is_superuser")}),
+        (_("时间"), {"fields": ("last_login", "date_joined")}),
+    )
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[Any]:
+        queryset = super().get_queryset(request)
+        if request.user.is_superuser:
+            return queryset
+        region = getattr(request.user, "region", None)
+        if region is None:
+            return queryset.none()
+        return queryset.filter(region__path__startswith=region.path)
+
+
+@admin.register(Employer)
+class EmployerAdmin(ScopedAdmin):
+    list_display = ["name", "credit_code", "type", "region"]
+    list_filter = ["type", "industry"]
+    search_fields = ["name", "credit_code"]
+    raw_id_fields = ["region", "created_by"]
+
+
+@admin.register(Worker)
+class WorkerAdmin(ScopedAdmin):
+    list_display = ["name", "masked_id_number", "sex", "migrant"]
+    search_fields = ["name", "=id_number"]
+    raw_id_fields = ["home_region", "created_by"]
+    exclude = ["regions"]
+
+    @admin.display(description=_("身份证号码"))
+    def masked_id_number(self, obj: Worker) -> str:
+        return mask_id_number(obj.id_number)
+
+
+class CalendarYearForm(forms.ModelForm):  # type: ignore[type-arg]
+    schedule_file = forms.FileField(
+        label=_("假日安排文件"),
+        required=False,
+        help_text=_("CSV，每行：日期,类型,名称。类型为 holiday（休）或 workday（班）。上传后替换该年全部节假日和调休日。"),
+    )
+
+    class Meta:
+        model = CalendarYear
+        fields = ["year", "source"]
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        upload = data.get("schedule_file")
+        year = data.get("year")
+        if upload and year:
+            try:
+                text = upload.read().decode("utf-8-sig")
+            except UnicodeDecodeError:
+                raise ValidationError({"schedule_file": _("文件应为UTF-8编码的文本。")}) from None
+            self.parsed_days = workdays.parse_schedule(text, int(year))
+        return data
+
+
+@admin.register(CalendarYear)
+class CalendarYearAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
+    form = CalendarYearForm
+    list_display = ["year", "source", "loaded_at", "loaded_by"]
+
+    def save_model(self, request: HttpRequest, obj: CalendarYear, form: Any, change: bool) -> None:
+        days = getattr(form, "parsed_days", None)
+        if days:
+            workdays.load_year(year=obj.year, days=days, by=request.user, source=obj.source)
+            messages.success(request, _("已载入%(n)s个节假日/调休日。") % {"n": len(days)})
+        else:
+            obj.loaded_by = request.user  # type: ignore[assignment]
+            super().save_model(request, obj, form, change)
+
+
+@admin.register(CalendarDay)
+class CalendarDayAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
+    list_display = ["date", "kind", "name"]
+    list_filter = ["kind"]
+    date_hierarchy = "date"
+
+
+@admin.register(PersonalDataAccess)
+class PersonalDataAccessAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
+    list_display = ["at", "user", "action", "model", "object_ids", "remote_addr"]
+    list_filter = ["action", "model"]
+    search_fields = ["user__username", "user__name"]
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False

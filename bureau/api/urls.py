@@ -1,0 +1,14 @@
+from django.urls import path
+from rest_framework.routers import DefaultRouter
+
+from bureau.api import views
+
+router = DefaultRouter(trailing_slash=True)
+router.register("regions", views.RegionViewSet, basename="region")
+router.register("employers", views.EmployerViewSet, basename="employer")
+router.register("workers", views.WorkerViewSet, basename="worker")
+
+urlpatterns = [
+    path("me/", views.MeView.as_view(), name="me"),
+    *router.urls,
+]

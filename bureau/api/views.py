@@ -1,0 +1,144 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django.utils.translation import gettext_lazy as _
+from drf_spectacular.utils import extend_schema
+from rest_framework import mixins, status
+from rest_framework.decorators import action
+from rest_framework.exceptions import PermissionDenied
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from bureau import roles, services
+from bureau.api.base import ScopedGenericViewSet, ScopedReadOnlyViewSet
+from bureau.api.filters import EmployerFilter, RegionFilter, WorkerFilter
+from bureau.api.serializers import (
+    EmployerInputSerializer,
+    EmployerSerializer,
+    MeSerializer,
+    RegionSerializer,
+    WorkerIdentitySerializer,
+    WorkerInputSerializer,
+    WorkerSerializer,
+    WorkerUpdateSerializer,
+)
+from bureau.audit import record_access
+from bureau.models import AccessAction, Employer, Region, Worker
+from bureau.scoping import ScopedQuerySet
+
+
+class RegionViewSet(ScopedReadOnlyViewSet):
+    """Administrative divisions in the user's region subtree."""
+
+    serializer_class = RegionSerializer
+    filterset_class = RegionFilter
+    lookup_field = "code"
+    ordering_fields = ["code", "name", "level"]
+    ordering = ["code"]
+
+    def base_queryset(self) -> ScopedQuerySet[Any]:
+        return Region.objects.select_related("parent")
+
+
+class EmployerViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedGenericViewSet):
+    serializer_class = EmployerSerializer
+    filterset_class = EmployerFilter
+    ordering_fields = ["name", "credit_code", "created_at", "updated_at"]
+    ordering = ["name", "id"]
+
+    def base_queryset(self) -> ScopedQuerySet[Any]:
+        return Employer.objects.select_related("region")
+
+    @extend_schema(request=EmployerInputSerializer, responses={201: EmployerSerializer})
+    def create(self, request: Request) -> Response:
+        data = self._input(request, partial=False)
+        employer = services.employer_create(by=request.user, **data)
+        return Response(EmployerSerializer(employer).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(request=EmployerInputSerializer, responses={200: EmployerSerializer})
+    def partial_update(self, request: Request, pk: str | None = None) -> Response:
+        employer = self.get_object()
+        data = self._input(request, partial=True)
+        employer = services.employer_update(employer=employer, by=request.user, **data)
+        return Response(EmployerSerializer(employer).data)
+
+    def _input(self, request: Request, *, partial: bool) -> dict[str, Any]:
+        roles.require(request.user, "parties.edit")
+        serializer = EmployerInputSerializer(data=request.data, partial=partial, context={"request": request})
+        serializer.is_valid(raise_exception=True)
+        return dict(serializer.validated_data)
+
+
+class WorkerViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedGenericViewSet):
+    """Workers known to the user's region subtree. ID numbers and phones are masked; the
+    `identity` action gives the full values to roles that need them. Every read is recorded."""
+
+    serializer_class = WorkerSerializer
+    filterset_class = WorkerFilter
+    ordering_fields = ["name", "created_at", "updated_at"]
+    ordering = ["name", "id"]
+
+    def base_queryset(self) -> ScopedQuerySet[Any]:
+        return Worker.objects.select_related("home_region")
+
+    def list(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        response = super().list(request, *args, **kwargs)
+        results = response.data.get("results", []) if isinstance(response.data, dict) else response.data
+        self._record(AccessAction.LIST, [row["id"] for row in results])
+        return response
+
+    def retrieve(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        response = super().retrieve(request, *args, **kwargs)
+        self._record(AccessAction.VIEW, [response.data["id"]])
+        return response
+
+    @extend_schema(responses={200: WorkerIdentitySerializer})
+    @action(detail=True, methods=["get"])
+    def identity(self, request: Request, pk: str | None = None) -> Response:
+        """The full ID number, birth date and phone. Recorded."""
+        worker = self.get_object()
+        if not roles.can(request.user, "parties.reveal_pii"):
+            raise PermissionDenied(_("您的角色无权查看完整的身份证号码和电话。"))
+        self._record(AccessAction.REVEAL, [worker.pk])
+        return Response(WorkerIdentitySerializer(worker).data)
+
+    @extend_schema(request=WorkerInputSerializer, responses={201: WorkerSerializer, 200: WorkerSerializer})
+    def create(self, request: Request) -> Response:
+        """Register a worker. If another region already registered this ID number, the one
+        record becomes known to the user's region too (200 instead of 201)."""
+        roles.require(request.user, "parties.edit")
+        serializer = WorkerInputSerializer(data=request.data, context={"request": request})
+        serializer.is_valid(raise_exception=True)
+        worker, created = services.worker_register(by=request.user, **serializer.validated_data)
+        return Response(
+            WorkerSerializer(worker).data, status=status.HTTP_201_CREATED if created else status.HTTP_200_OK
+        )
+
+    @extend_schema(request=WorkerUpdateSerializer, responses={200: WorkerSerializer})
+    def partial_update(self, request: Request, pk: str | None = None) -> Response:
+        worker = self.get_object()
+        roles.require(request.user, "parties.edit")
+        serializer = WorkerUpdateSerializer(data=request.data, partial=True, context={"request": request})
+        serializer.is_valid(raise_exception=True)
+        worker = services.worker_update(worker=worker, by=request.user, **serializer.validated_data)
+        return Response(WorkerSerializer(worker).data)
+
+    def _record(self, action: AccessAction, ids: list[int]) -> None:
+        record_access(
+            user=self.request.user,
+            action=action,
+            model="bureau.Worker",
+            object_ids=ids,
+            query=self.request.META.get("QUERY_STRING", ""),
+            remote_addr=self.request.META.get("REMOTE_ADDR"),
+        )
+
+
+class MeView(APIView):
+    """The current user: region, roles, capabilities and warnings addressed to him."""
+
+    @extend_schema(responses=MeSerializer)
+    def get(self, request: Request) -> Response:
+        return Response(MeSerializer(request.user).data)

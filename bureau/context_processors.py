@@ -1,0 +1,19 @@
+from typing import Any
+
+from django.http import HttpRequest
+
+from bureau import roles
+
+
+def staff(request: HttpRequest) -> dict[str, Any]:
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return {}
+    from bureau.workdays import admin_warnings
+
+    return {
+        "can_edit_parties": roles.can(user, "parties.edit"),
+        "can_reveal_pii": roles.can(user, "parties.reveal_pii"),
+        "is_admin": roles.can(user, "admin.manage"),
+        "staff_warnings": admin_warnings(user),
+    }

@@ -1,0 +1,25 @@
+from bureau.models.audit import AccessAction, PersonalDataAccess
+from bureau.models.calendar import CalendarDay, CalendarYear, DayKind
+from bureau.models.parties import Employer, EmployerSize, EmployerType, Industry, Sex, Worker, WorkerRegistration
+from bureau.models.regions import Region, RegionLevel
+from bureau.models.staff import Role, StaffRole, User
+
+__all__ = [
+    "AccessAction",
+    "PersonalDataAccess",
+    "CalendarDay",
+    "CalendarYear",
+    "DayKind",
+    "Employer",
+    "EmployerSize",
+    "EmployerType",
+    "Industry",
+    "Region",
+    "RegionLevel",
+    "Role",
+    "Sex",
+    "StaffRole",
+    "User",
+    "Worker",
+    "WorkerRegistration",
+]

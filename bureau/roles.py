@@ -1,0 +1,35 @@
+"""Who may do what: one small table of roles per capability (no permission explosion).
+Region scoping is separate and applies on top of this (bureau.scoping)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.exceptions import PermissionDenied
+from django.utils.translation import gettext as _
+
+from bureau.models import Role
+
+HEADS = frozenset({Role.BRIGADE_HEAD, Role.BUREAU_HEAD})
+
+CAPABILITIES: dict[str, frozenset[str]] = {
+    # register and edit employers and workers
+    "parties.edit": frozenset({Role.WINDOW, Role.INSPECTOR, *HEADS, Role.ADMIN}),
+    # see a worker's full ID number and phone (each reveal is recorded)
+    "parties.reveal_pii": frozenset({Role.WINDOW, Role.INSPECTOR, *HEADS}),
+    # see the bureau's staff and reference data
+    "admin.manage": frozenset({Role.ADMIN}),
+}
+
+
+def can(user: Any, capability: str) -> bool:
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return False
+    if user.is_superuser:
+        return True
+    return bool(user.role_codes & CAPABILITIES[capability])
+
+
+def require(user: Any, capability: str) -> None:
+    if not can(user, capability):
+        raise PermissionDenied(_("您的角色无权执行此操作。"))

@@ -1,0 +1,182 @@
+"""Every write a user can make to the core data, as a plain function taking the acting user.
+
+Each runs in a transaction, checks the role table and the region scope, validates, and is
+attributed in the audit trail. Errors are Django `ValidationError`s keyed by field with stable
+codes; the API and the pages show them as they are.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.utils.translation import gettext as _
+
+from bureau import roles
+from bureau.audit import acting_as
+from bureau.identifiers import normalize_phone, parse_id_number, validate_credit_code
+from bureau.models import Employer, Region, RegionLevel, User, Worker, WorkerRegistration
+
+EMPLOYER_FIELDS = frozenset(
+    {
+        "credit_code",
+        "name",
+        "legal_representative",
+        "type",
+        "industry",
+        "size",
+        "employee_count",
+        "address",
+        "region",
+        "contact_person",
+        "phone",
+    }
+)
+WORKER_FIELDS = frozenset({"name", "id_number", "phone", "home_region", "address", "migrant"})
+
+
+def field_error(field: str, message: str, code: str, **params: Any) -> ValidationError:
+    return ValidationError({field: [ValidationError(message, code=code, params=params or None)]})
+
+
+def _check_region(by: User, region: Region, *, field: str, min_level: int) -> None:
+    if not Region.objects.visible_to(by).filter(pk=region.pk).exists():
+        # Same answer as for a region that does not exist: no hint about other areas.
+        raise field_error(field, _("区划不存在或不在您的辖区内。"), "does_not_exist")
+    if region.level < min_level:
+        raise field_error(field, _("请选择县（区）或以下的区划。"), "region_level")
+
+
+def _clean_phone(fields: dict[str, Any]) -> None:
+    if "phone" in fields:
+        try:
+            fields["phone"] = normalize_phone(fields["phone"] or "")
+        except ValidationError as exc:
+            raise ValidationError({"phone": [exc]}) from None
+
+
+def _reject_unknown(fields: dict[str, Any], allowed: frozenset[str]) -> None:
+    unknown = sorted(set(fields) - allowed)
+    if unknown:
+        raise ValidationError(
+            {f: [ValidationError(_("不允许的字段。"), code="unknown_field")] for f in unknown}
+        )
+
+
+def _save(instance: Employer | Worker, *, exclude_unique: bool = True) -> None:
+    # Unique checks are done by the caller with their own codes, and by the database.
+    instance.full_clean(validate_unique=not exclude_unique, validate_constraints=False)
+    instance.save()
+
+
+@transaction.atomic
+def employer_create(*, by: User, **fields: Any) -> Employer:
+    roles.require(by, "parties.edit")
+    _reject_unknown(fields, EMPLOYER_FIELDS)
+    for required in ("credit_code", "name", "region"):
+        if not fields.get(required):
+            raise field_error(required, _("此项为必填项。"), "required")
+    fields["credit_code"] = _validated_credit_code(fields["credit_code"])
+    _check_region(by, fields["region"], field="region", min_level=RegionLevel.COUNTY)
+    _clean_phone(fields)
+    if Employer.objects.filter(credit_code=fields["credit_code"]).exists():
+        raise field_error("credit_code", _("该统一社会信用代码已登记。"), "duplicate")
+    employer = Employer(created_by=by, **fields)
+    with acting_as(by):
+        try:
+            with transaction.atomic():
+                _save(employer)
+        except IntegrityError:  # a concurrent insert of the same code won the race
+            raise field_error("credit_code", _("该统一社会信用代码已登记。"), "duplicate") from None
+    return employer
+
+
+@transaction.atomic
+def employer_update(*, employer: Employer, by: User, **fields: Any) -> Employer:
+    roles.require(by, "parties.edit")
+    _reject_unknown(fields, EMPLOYER_FIELDS)
+    employer = Employer.objects.visible_to(by).select_for_update().get(pk=employer.pk)
+    if "credit_code" in fields:
+        fields["credit_code"] = _validated_credit_code(fields["credit_code"])
+        if Employer.objects.filter(credit_code=fields["credit_code"]).exclude(pk=employer.pk).exists():
+            raise field_error("credit_code", _("该统一社会信用代码已登记。"), "duplicate")
+    if "region" in fields:
+        _check_region(by, fields["region"], field="region", min_level=RegionLevel.COUNTY)
+    _clean_phone(fields)
+    for name, value in fields.items():
+        setattr(employer, name, value)
+    with acting_as(by):
+        _save(employer)
+    return employer
+
+
+def _validated_credit_code(raw: str) -> str:
+    try:
+        return validate_credit_code(raw)
+    except ValidationError as exc:
+        raise ValidationError({"credit_code": [exc]}) from None
+
+
+@transaction.atomic
+def worker_register(*, by: User, region: Region | None = None, **fields: Any) -> tuple[Worker, bool]:
+    """Register a person, or, if the bureau system already knows the ID number from another
+    region, make that one record known to the user's region too.
+
+    Returns (worker, created). A person already visible to the user is a duplicate error."""
+    roles.require(by, "parties.edit")
+    _reject_unknown(fields, WORKER_FIELDS)
+    region = region or by.region
+    if region is None:
+        raise field_error("region", _("此项为必填项。"), "required")
+    _check_region(by, region, field="region", min_level=RegionLevel.COUNTY)
+    for required in ("name", "id_number"):
+        if not fields.get(required):
+            raise field_error(required, _("此项为必填项。"), "required")
+    parsed = _parsed_id(fields["id_number"])
+    existing = Worker.objects.select_for_update().filter(id_number=parsed.value).first()
+    if existing is not None:
+        if Worker.objects.visible_to(by).filter(pk=existing.pk).exists():
+            raise field_error(
+                "id_number", _("该身份证号码已登记（%(name)s）。"), "duplicate", name=existing.name
+            )
+        with acting_as(by):
+            WorkerRegistration.objects.get_or_create(worker=existing, region=region, defaults={"created_by": by})
+        return existing, False
+    _clean_phone(fields)
+    worker = Worker(created_by=by, **{**fields, "id_number": parsed.value})
+    worker.birth_date, worker.sex = parsed.birth_date, parsed.sex
+    with acting_as(by):
+        try:
+            with transaction.atomic():
+                _save(worker)
+        except IntegrityError:
+            raise field_error("id_number", _("该身份证号码已登记。"), "duplicate") from None
+        WorkerRegistration.objects.create(worker=worker, region=region, created_by=by)
+    return worker, True
+
+
+@transaction.atomic
+def worker_update(*, worker: Worker, by: User, **fields: Any) -> Worker:
+    roles.require(by, "parties.edit")
+    _reject_unknown(fields, WORKER_FIELDS)
+    worker = Worker.objects.visible_to(by).select_for_update().get(pk=worker.pk)
+    if "id_number" in fields:
+        parsed = _parsed_id(fields["id_number"])
+        if Worker.objects.filter(id_number=parsed.value).exclude(pk=worker.pk).exists():
+            raise field_error("id_number", _("该身份证号码已登记。"), "duplicate")
+        fields["id_number"] = parsed.value
+        worker.birth_date, worker.sex = parsed.birth_date, parsed.sex
+    _clean_phone(fields)
+    for name, value in fields.items():
+        setattr(worker, name, value)
+    with acting_as(by):
+        _save(worker)
+    return worker
+
+
+def _parsed_id(raw: str) -> Any:
+    try:
+        return parse_id_number(raw)
+    except ValidationError as exc:
+        raise ValidationError({"id_number": [exc]}) from None

@@ -1,0 +1,1 @@
+"""complaints app (see ../shared/architecture.md); filled in by its own issue."""

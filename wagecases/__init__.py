@@ -1,0 +1,1 @@
+"""wagecases app (see ../shared/architecture.md); filled in by its own issue."""
