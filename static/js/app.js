@@ -1,0 +1,281 @@
+/* Staff UI: small Alpine.js components over the REST API (/api/v1/). No build step.
+ * Text goes through Django's JavaScript catalog (gettext / interpolate), Chinese by default. */
+"use strict";
+
+function csrfToken() {
+  const meta = document.querySelector('meta[name="csrf-token"]');
+  return meta ? meta.content : "";
+}
+
+/* Call the API; resolves to {ok, status, data}. Errors come in the API's one format:
+ * {code, message, errors: [{field, code, message}]}. */
+async function api(method, url, body) {
+  const options = {
+    method,
+    headers: { Accept: "application/json", "X-CSRFToken": csrfToken() },
+    credentials: "same-origin",
+  };
+  if (body !== undefined) {
+    options.headers["Content-Type"] = "application/json";
+    options.body = JSON.stringify(body);
+  }
+  let response;
+  try {
+    response = await fetch(url, options);
+  } catch (e) {
+    return { ok: false, status: 0, data: { code: "network", message: gettext("网络连接失败，请稍后重试。"), errors: [] } };
+  }
+  let data = null;
+  try {
+    data = await response.json();
+  } catch (e) {
+    data = { code: "server_error", message: gettext("服务器出错，请稍后重试。"), errors: [] };
+  }
+  if (response.status === 401 || response.status === 403) {
+    if (data && (data.code === "not_authenticated" || data.code === "authentication_failed")) {
+      window.location.href = "/login/?next=" + encodeURIComponent(window.location.pathname);
+    }
+  }
+  return { ok: response.ok, status: response.status, data };
+}
+
+function formatDateTime(value) {
+  if (!value) return "—";
+  const d = new Date(value);
+  const pad = (n) => String(n).padStart(2, "0");
+  return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())} ${pad(d.getHours())}:${pad(d.getMinutes())}`;
+}
+
+/* Client-side checks for instant feedback; the server is the authority. */
+const ID_WEIGHTS = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2];
+const USCC_ALPHABET = "0123456789ABCDEFGHJKLMNPQRTUWXY";
+const USCC_WEIGHTS = [1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28];
+
+function checkIdNumber(raw) {
+  const v = raw.replace(/\s+/g, "").toUpperCase();
+  if (!v) return { error: "" };
+  if (v.length !== 18 || !/^\d{17}[\dX]$/.test(v)) return { error: gettext("身份证号码应为18位，前17位为数字，最后一位为数字或X。") };
+  const sum = ID_WEIGHTS.reduce((acc, w, i) => acc + w * Number(v[i]), 0);
+  if ("10X98765432"[sum % 11] !== v[17]) return { error: gettext("身份证号码校验位错误，请核对。") };
+  const birth = `${v.slice(6, 10)}-${v.slice(10, 12)}-${v.slice(12, 14)}`;
+  const sex = Number(v[16]) % 2 === 1 ? gettext("男") : gettext("女");
+  return { error: "", value: v, derived: interpolate(gettext("出生日期 %s，%s"), [birth, sex]) };
+}
+
+function checkCreditCode(raw) {
+  const v = raw.replace(/\s+/g, "").toUpperCase();
+  if (!v) return { error: "" };
+  if (v.length !== 18) return { error: gettext("统一社会信用代码应为18位。") };
+  for (const c of v) if (!USCC_ALPHABET.includes(c)) return { error: gettext("统一社会信用代码含有不允许的字符（不使用I、O、Z、S、V）。") };
+  const sum = USCC_WEIGHTS.reduce((acc, w, i) => acc + w * USCC_ALPHABET.indexOf(v[i]), 0);
+  if (USCC_ALPHABET[(31 - (sum % 31)) % 31] !== v[17]) return { error: gettext("统一社会信用代码校验位错误，请核对。") };
+  return { error: "", value: v };
+}
+
+function errorsByField(data) {
+  const errors = {};
+  for (const e of (data && data.errors) || []) {
+    const key = e.field || "_";
+    if (!errors[key]) errors[key] = e.message;
+  }
+  return errors;
+}
+
+document.addEventListener("alpine:init", () => {
+  /* A list with one search box, paging, and the query kept in the address bar. */
+  Alpine.data("searchList", (url) => ({
+    q: new URLSearchParams(window.location.search).get("q") || "",
+    page: Number(new URLSearchParams(window.location.search).get("page") || 1),
+    rows: [],
+    count: null,
+    pages: 1,
+    loading: false,
+    error: "",
+    init() {
+      this.load();
+    },
+    search() {
+      this.page = 1;
+      this.load();
+    },
+    go(page) {
+      this.page = page;
+      this.load();
+    },
+    async load() {
+      this.loading = true;
+      const params = new URLSearchParams();
+      if (this.q) params.set("q", this.q);
+      if (this.page > 1) params.set("page", this.page);
+      window.history.replaceState(null, "", "?" + params.toString());
+      const res = await api("GET", url + "?" + params.toString());
+      this.loading = false;
+      if (!res.ok) {
+        this.error = res.data.message;
+        this.rows = [];
+        this.count = null;
+        return;
+      }
+      this.error = "";
+      this.rows = res.data.results;
+      this.count = res.data.count;
+      this.pages = Math.max(1, Math.ceil(res.data.count / 25));
+    },
+  }));
+
+  /* A form posted as JSON; field errors shown under their fields; a draft kept in the browser
+   * so a half-typed form survives a reload or a lost session. */
+  Alpine.data("apiForm", (config) => ({
+    form: Object.assign({}, config.initial),
+    errors: {},
+    message: "",
+    derived: "",
+    busy: false,
+    restored: false,
+    init() {
+      const key = "draft:" + config.draft;
+      const saved = config.draft && window.localStorage.getItem(key);
+      if (saved) {
+        try {
+          Object.assign(this.form, JSON.parse(saved));
+          this.restored = Object.values(this.form).some((v) => v !== "" && v !== false);
+        } catch (e) {
+          window.localStorage.removeItem(key);
+        }
+      }
+      if (config.draft) this.$watch("form", (value) => window.localStorage.setItem(key, JSON.stringify(value)), { deep: true });
+    },
+    check(name, kind) {
+      const result = kind === "id_number" ? checkIdNumber(this.form[name] || "") : checkCreditCode(this.form[name] || "");
+      this.errors = Object.assign({}, this.errors, { [name]: result.error });
+      if (result.value) this.form[name] = result.value;
+      if (kind === "id_number") this.derived = result.derived || "";
+    },
+    payload() {
+      const body = {};
+      for (const [k, v] of Object.entries(this.form)) {
+        if (k === "employee_count") {
+          if (v !== "" && v !== null) body[k] = /^\d+$/.test(String(v)) ? Number(v) : v;
+          else body[k] = null;
+        } else if (k === "region" && !v) {
+          continue;
+        } else {
+          body[k] = v;
+        }
+      }
+      return body;
+    },
+    discard() {
+      this.form = Object.assign({}, config.initial);
+      this.errors = {};
+      this.message = "";
+      this.derived = "";
+      this.restored = false;
+      if (config.draft) window.localStorage.removeItem("draft:" + config.draft);
+    },
+    async submit() {
+      this.busy = true;
+      const res = await api(config.method, config.url, this.payload());
+      this.busy = false;
+      if (res.ok) {
+        if (config.draft) window.localStorage.removeItem("draft:" + config.draft);
+        let next = config.next.replace("{id}", res.data.id);
+        if (res.status === 200 && config.method === "POST") next += "?linked=1";
+        window.location.href = next;
+        return;
+      }
+      this.errors = errorsByField(res.data);
+      this.message = this.errors._ || res.data.message;
+      const first = this.$root.querySelector("[aria-invalid='true']");
+      this.$nextTick(() => {
+        const invalid = this.$root.querySelector("[aria-invalid='true']") || first;
+        if (invalid) invalid.focus();
+      });
+    },
+  }));
+
+  /* County > township > community, loaded from /api/v1/regions/ (already scoped). */
+  Alpine.data("regionPicker", (form, field) => ({
+    counties: [],
+    townships: [],
+    villages: [],
+    county: "",
+    township: "",
+    village: "",
+    async init() {
+      const res = await api("GET", "/api/v1/regions/?level=3&page_size=200");
+      if (!res.ok) return;
+      this.counties = res.data.results;
+      if (this.counties.length === 1) {
+        this.county = this.counties[0].code;
+        await this.pickCounty();
+      }
+    },
+    async children(code) {
+      if (!code) return [];
+      const res = await api("GET", "/api/v1/regions/?page_size=200&parent=" + encodeURIComponent(code));
+      return res.ok ? res.data.results : [];
+    },
+    async pickCounty() {
+      this.township = "";
+      this.village = "";
+      this.villages = [];
+      form[field] = this.county;
+      this.townships = await this.children(this.county);
+    },
+    async pickTownship() {
+      this.village = "";
+      form[field] = this.township || this.county;
+      this.villages = await this.children(this.township);
+    },
+    pickVillage() {
+      form[field] = this.village || this.township || this.county;
+    },
+  }));
+
+  /* One object from the API; workers can be revealed (recorded on the server). */
+  Alpine.data("detail", (url) => ({
+    obj: null,
+    identity: null,
+    error: "",
+    async load() {
+      const res = await api("GET", url);
+      if (res.ok) this.obj = res.data;
+      else this.error = res.data.message;
+      if (new URLSearchParams(window.location.search).get("linked")) {
+        this.error = gettext("该身份证号码此前已由其他单位登记，已关联到本辖区，未重复建档。");
+      }
+    },
+    async reveal() {
+      const res = await api("GET", url + "identity/");
+      if (res.ok) this.identity = res.data;
+      else this.error = res.data.message;
+    },
+  }));
+
+  /* Head's home page figures: counts of the lists he can see. */
+  Alpine.data("overview", () => ({
+    employers: null,
+    workers: null,
+    async load() {
+      const [e, w] = await Promise.all([
+        api("GET", "/api/v1/employers/?page_size=1"),
+        api("GET", "/api/v1/workers/?page_size=1"),
+      ]);
+      if (e.ok) this.employers = e.data.count;
+      if (w.ok) this.workers = w.data.count;
+    },
+  }));
+});
+
+/* "/" focuses the page's search box, as in most staff tools. */
+document.addEventListener("keydown", (event) => {
+  if (event.key !== "/" || event.ctrlKey || event.metaKey || event.altKey) return;
+  const tag = (document.activeElement && document.activeElement.tagName) || "";
+  if (["INPUT", "TEXTAREA", "SELECT"].includes(tag)) return;
+  const box = document.querySelector("input[type=search]");
+  if (box) {
+    event.preventDefault();
+    box.focus();
+  }
+});
