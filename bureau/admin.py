@@ -30,7 +30,7 @@ admin.site.site_header = _("劳动保障监察案件管理系统 · 管理后台
 admin.site.site_title = _("bureau 管理后台")
 
 
-class ScopedAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
+class ScopedAdmin(admin.ModelAdmin):
     def get_queryset(self, request: HttpRequest) -> QuerySet[Any]:
         return super().get_queryset(request).visible_to(request.user)  # type: ignore[attr-defined]
 
@@ -43,7 +43,7 @@ class RegionAdmin(ScopedAdmin):
     raw_id_fields = ["parent"]
 
 
-class StaffRoleInline(admin.TabularInline):  # type: ignore[type-arg]
+class StaffRoleInline(admin.TabularInline):
     model = StaffRole
     extra = 1
 
@@ -92,11 +92,13 @@ class WorkerAdmin(ScopedAdmin):
         return mask_id_number(obj.id_number)
 
 
-class CalendarYearForm(forms.ModelForm):  # type: ignore[type-arg]
+class CalendarYearForm(forms.ModelForm):
     schedule_file = forms.FileField(
         label=_("假日安排文件"),
         required=False,
-        help_text=_("CSV，每行：日期,类型,名称。类型为 holiday（休）或 workday（班）。上传后替换该年全部节假日和调休日。"),
+        help_text=_(
+            "CSV，每行：日期,类型,名称。类型为 holiday（休）或 workday（班）。上传后替换该年全部节假日和调休日。"
+        ),
     )
 
     class Meta:
@@ -107,24 +109,30 @@ class CalendarYearForm(forms.ModelForm):  # type: ignore[type-arg]
         data = super().clean() or {}
         upload = data.get("schedule_file")
         year = data.get("year")
-        if upload and year:
+        if not year:
+            return data
+        if upload:
             try:
-                text = upload.read().decode("utf-8-sig")
-            except UnicodeDecodeError:
-                raise ValidationError({"schedule_file": _("文件应为UTF-8编码的文本。")}) from None
-            self.parsed_days = workdays.parse_schedule(text, int(year))
+                self.parsed_days = workdays.parse_schedule(workdays.decode_schedule(upload.read()), int(year))
+            except ValidationError as exc:
+                raise ValidationError({"schedule_file": exc.messages}) from None
+        elif not CalendarDay.objects.filter(date__year=year).exists():
+            raise ValidationError(
+                {"schedule_file": _("请上传该年的假日安排文件，或先在“节假日/调休日”中逐日录入后再标记为已载入。")}
+            )
         return data
 
 
 @admin.register(CalendarYear)
-class CalendarYearAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
+class CalendarYearAdmin(admin.ModelAdmin):
     form = CalendarYearForm
     list_display = ["year", "source", "loaded_at", "loaded_by"]
 
     def save_model(self, request: HttpRequest, obj: CalendarYear, form: Any, change: bool) -> None:
         days = getattr(form, "parsed_days", None)
         if days:
-            workdays.load_year(year=obj.year, days=days, by=request.user, source=obj.source)
+            loaded = workdays.load_year(year=obj.year, days=days, by=request.user, source=obj.source)
+            obj.pk = loaded.pk
             messages.success(request, _("已载入%(n)s个节假日/调休日。") % {"n": len(days)})
         else:
             obj.loaded_by = request.user  # type: ignore[assignment]
@@ -132,14 +140,14 @@ class CalendarYearAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
 
 
 @admin.register(CalendarDay)
-class CalendarDayAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
+class CalendarDayAdmin(admin.ModelAdmin):
     list_display = ["date", "kind", "name"]
     list_filter = ["kind"]
     date_hierarchy = "date"
 
 
 @admin.register(PersonalDataAccess)
-class PersonalDataAccessAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
+class PersonalDataAccessAdmin(admin.ModelAdmin):
     list_display = ["at", "user", "action", "model", "object_ids", "remote_addr"]
     list_filter = ["action", "model"]
     search_fields = ["user__username", "user__name"]

@@ -124,7 +124,7 @@ class Worker(models.Model):
     )
     address = models.CharField(_("现住址"), max_length=255, blank=True)
     migrant = models.BooleanField(_("农民工"), default=False)
-    regions = models.ManyToManyField(
+    regions: models.ManyToManyField[Region, WorkerRegistration] = models.ManyToManyField(
         Region, through="WorkerRegistration", verbose_name=_("登记区划"), related_name="registered_workers"
     )
     created_at = models.DateTimeField(_("登记时间"), auto_now_add=True)

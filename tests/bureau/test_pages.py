@@ -113,7 +113,10 @@ def test_a_user_without_region_is_told_he_sees_nothing(staff):
 
 def test_another_countys_employer_page_is_not_found(tree, staff):
     employer = services.employer_create(
-        by=staff["window_b"], credit_code=make_credit_code("91339902MA0000001"), name="西山建筑公司", region=tree.county_b
+        by=staff["window_b"],
+        credit_code=make_credit_code("91339902MA0000001"),
+        name="西山建筑公司",
+        region=tree.county_b,
     )
     client = Client()
     client.force_login(staff["window_a"])
