@@ -20,7 +20,42 @@ ID_CHECK = "10X98765432"
 
 # Province-level prefixes of GB/T 2260 (incl. Taiwan, Hong Kong, Macao).
 PROVINCE_PREFIXES = frozenset(
-    "11 12 13 14 15 21 22 23 31 32 33 34 35 36 37 41 42 43 44 45 46 50 51 52 53 54 61 62 63 64 65 71 81 82".split()
+    [
+        "11",
+        "12",
+        "13",
+        "14",
+        "15",
+        "21",
+        "22",
+        "23",
+        "31",
+        "32",
+        "33",
+        "34",
+        "35",
+        "36",
+        "37",
+        "41",
+        "42",
+        "43",
+        "44",
+        "45",
+        "46",
+        "50",
+        "51",
+        "52",
+        "53",
+        "54",
+        "61",
+        "62",
+        "63",
+        "64",
+        "65",
+        "71",
+        "81",
+        "82",
+    ]
 )
 
 USCC_ALPHABET = "0123456789ABCDEFGHJKLMNPQRTUWXY"
@@ -114,7 +149,11 @@ def format_phone(e164: str) -> str:
     if not e164:
         return ""
     number = phonenumbers.parse(e164, None)
-    fmt = phonenumbers.PhoneNumberFormat.NATIONAL if number.country_code == 86 else phonenumbers.PhoneNumberFormat.INTERNATIONAL
+    fmt = (
+        phonenumbers.PhoneNumberFormat.NATIONAL
+        if number.country_code == 86
+        else phonenumbers.PhoneNumberFormat.INTERNATIONAL
+    )
     return phonenumbers.format_number(number, fmt)
 
 

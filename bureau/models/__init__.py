@@ -6,7 +6,6 @@ from bureau.models.staff import Role, StaffRole, User
 
 __all__ = [
     "AccessAction",
-    "PersonalDataAccess",
     "CalendarDay",
     "CalendarYear",
     "DayKind",
@@ -14,6 +13,7 @@ __all__ = [
     "EmployerSize",
     "EmployerType",
     "Industry",
+    "PersonalDataAccess",
     "Region",
     "RegionLevel",
     "Role",

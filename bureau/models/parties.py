@@ -74,9 +74,7 @@ class Employer(models.Model):
     size = models.CharField(_("规模"), max_length=10, choices=EmployerSize.choices, blank=True)
     employee_count = models.PositiveIntegerField(_("职工人数"), null=True, blank=True)
     address = models.CharField(_("地址"), max_length=255, blank=True)
-    region = models.ForeignKey(
-        Region, verbose_name=_("所在区划"), on_delete=models.PROTECT, related_name="employers"
-    )
+    region = models.ForeignKey(Region, verbose_name=_("所在区划"), on_delete=models.PROTECT, related_name="employers")
     contact_person = models.CharField(_("联系人"), max_length=50, blank=True)
     phone = models.CharField(_("联系电话"), max_length=20, blank=True)
     created_at = models.DateTimeField(_("登记时间"), auto_now_add=True)
@@ -165,3 +163,6 @@ class WorkerRegistration(models.Model):
         verbose_name = _("劳动者登记区划")
         verbose_name_plural = _("劳动者登记区划")
         constraints = [models.UniqueConstraint(fields=["worker", "region"], name="workerregistration_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.worker} @ {self.region}"

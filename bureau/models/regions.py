@@ -51,9 +51,7 @@ class Region(models.Model):
         ordering = ["code"]
         indexes = [models.Index(fields=["path"], name="region_path_prefix", opclasses=["varchar_pattern_ops"])]
         constraints = [
-            models.CheckConstraint(
-                condition=models.Q(level__gte=1, level__lte=5), name="region_level_range"
-            ),
+            models.CheckConstraint(condition=models.Q(level__gte=1, level__lte=5), name="region_level_range"),
         ]
 
     def __str__(self) -> str:
