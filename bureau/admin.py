@@ -13,7 +13,7 @@ from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
-from bureau import workdays
+from bureau import roles, workdays
 from bureau.identifiers import mask_id_number
 from bureau.models import (
     CalendarDay,
@@ -26,11 +26,34 @@ from bureau.models import (
     Worker,
 )
 
-admin.site.site_header = _("劳动保障监察案件管理系统 · 管理后台")
-admin.site.site_title = _("bureau 管理后台")
+
+class RoleAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
+    """Administrators manage bureau's own models through their role."""
+
+    def has_module_permission(self, request: HttpRequest) -> bool:
+        return roles.can(request.user, "admin.manage")
+
+    def has_view_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return roles.can(request.user, "admin.manage")
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return roles.can(request.user, "admin.manage")
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return roles.can(request.user, "admin.manage")
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return roles.can(request.user, "admin.manage")
+
+    def formfield_for_foreignkey(self, db_field: Any, request: HttpRequest, **kwargs: Any) -> Any:
+        if db_field.related_model is Region and db_field.name in self.scoped_region_fields:
+            kwargs["queryset"] = Region.objects.visible_to(request.user)
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    scoped_region_fields: tuple[str, ...] = ()
 
 
-class ScopedAdmin(admin.ModelAdmin):
+class ScopedAdmin(RoleAdmin):
     def get_queryset(self, request: HttpRequest) -> QuerySet[Any]:
         return super().get_queryset(request).visible_to(request.user)  # type: ignore[attr-defined]
 
@@ -40,26 +63,37 @@ class RegionAdmin(ScopedAdmin):
     list_display = ["code", "name", "level", "parent"]
     list_filter = ["level"]
     search_fields = ["code", "name"]
-    raw_id_fields = ["parent"]
+    autocomplete_fields = ["parent"]
+    readonly_fields = ["path"]
 
 
-class StaffRoleInline(admin.TabularInline):
+class StaffRoleInline(admin.TabularInline):  # type: ignore[type-arg]
     model = StaffRole
     extra = 1
 
+    def has_view_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return roles.can(request.user, "admin.manage")
+
+    has_add_permission = has_change_permission = has_delete_permission = has_view_permission  # type: ignore[assignment]
+
 
 @admin.register(User)
-class UserAdmin(DjangoUserAdmin):
+class UserAdmin(RoleAdmin, DjangoUserAdmin):  # type: ignore[misc]
     list_display = ["username", "name", "region", "is_active", "last_login"]
     list_filter = ["is_active", "staff_roles__role"]
     search_fields = ["username", "name"]
-    raw_id_fields = ["region"]
+    autocomplete_fields = ["region"]
     inlines = [StaffRoleInline]
+    scoped_region_fields = ("region",)
     fieldsets = (
         (None, {"fields": ("username", "password")}),
         (_("工作人员"), {"fields": ("name", "region", "phone", "email")}),
         (_("权限"), {"fields": ("is_active", "is_staff", "is_superuser")}),
         (_("时间"), {"fields": ("last_login", "date_joined")}),
+    )
+    add_fieldsets = (
+        (None, {"classes": ("wide",), "fields": ("username", "usable_password", "password1", "password2")}),
+        (_("工作人员"), {"fields": ("name", "region")}),
     )
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[Any]:
@@ -69,7 +103,19 @@ class UserAdmin(DjangoUserAdmin):
         region = getattr(request.user, "region", None)
         if region is None:
             return queryset.none()
-        return queryset.filter(region__path__startswith=region.path)
+        return queryset.filter(region__path__startswith=region.path, is_superuser=False)
+
+    def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> Any:
+        # Only system operators make system operators.
+        if request.user.is_superuser:
+            return super().get_readonly_fields(request, obj)
+        return ["is_superuser", "is_staff", "last_login", "date_joined"]
+
+    def get_form(self, request: HttpRequest, obj: Any = None, **kwargs: Any) -> Any:
+        form = super().get_form(request, obj, **kwargs)
+        if "region" in form.base_fields and not request.user.is_superuser:
+            form.base_fields["region"].required = True
+        return form
 
 
 @admin.register(Employer)
@@ -77,15 +123,21 @@ class EmployerAdmin(ScopedAdmin):
     list_display = ["name", "credit_code", "type", "region"]
     list_filter = ["type", "industry"]
     search_fields = ["name", "credit_code"]
-    raw_id_fields = ["region", "created_by"]
+    autocomplete_fields = ["region"]
+    readonly_fields = ["created_by"]
+    scoped_region_fields = ("region",)
 
 
 @admin.register(Worker)
 class WorkerAdmin(ScopedAdmin):
     list_display = ["name", "masked_id_number", "sex", "migrant"]
     search_fields = ["name", "=id_number"]
-    raw_id_fields = ["home_region", "created_by"]
+    raw_id_fields = ["home_region"]
+    readonly_fields = ["id_number", "birth_date", "sex", "created_by"]
     exclude = ["regions"]
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False  # workers are registered through the pages or the API (check digits, scope)
 
     @admin.display(description=_("身份证号码"))
     def masked_id_number(self, obj: Worker) -> str:
@@ -124,7 +176,7 @@ class CalendarYearForm(forms.ModelForm):
 
 
 @admin.register(CalendarYear)
-class CalendarYearAdmin(admin.ModelAdmin):
+class CalendarYearAdmin(RoleAdmin):
     form = CalendarYearForm
     list_display = ["year", "source", "loaded_at", "loaded_by"]
 
@@ -140,17 +192,26 @@ class CalendarYearAdmin(admin.ModelAdmin):
 
 
 @admin.register(CalendarDay)
-class CalendarDayAdmin(admin.ModelAdmin):
+class CalendarDayAdmin(RoleAdmin):
     list_display = ["date", "kind", "name"]
     list_filter = ["kind"]
     date_hierarchy = "date"
 
 
 @admin.register(PersonalDataAccess)
-class PersonalDataAccessAdmin(admin.ModelAdmin):
+class PersonalDataAccessAdmin(RoleAdmin):
     list_display = ["at", "user", "action", "model", "object_ids", "remote_addr"]
     list_filter = ["action", "model"]
     search_fields = ["user__username", "user__name"]
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[Any]:
+        queryset = super().get_queryset(request).select_related("user")
+        if request.user.is_superuser:
+            return queryset
+        region = getattr(request.user, "region", None)
+        if region is None:
+            return queryset.none()
+        return queryset.filter(user__region__path__startswith=region.path)
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from django.core.validators import RegexValidator
-from django.db import models
+from django.db import models, transaction
+from django.db.models.functions import Concat, Substr
 from django.utils.translation import gettext_lazy as _
 
 from bureau.scoping import ScopedQuerySet
@@ -58,8 +59,17 @@ class Region(models.Model):
         return self.name
 
     def save(self, *args: object, **kwargs: object) -> None:
+        old_path = self.path
         self.path = (self.parent.path if self.parent else "") + self.code + "/"
-        super().save(*args, **kwargs)  # type: ignore[arg-type]
+        with transaction.atomic():
+            super().save(*args, **kwargs)  # type: ignore[arg-type]
+            if old_path and old_path != self.path:
+                # Moved or re-coded: the whole subtree follows, or scoping would break.
+                Region.objects.filter(path__startswith=old_path).exclude(pk=self.pk).update(
+                    path=Concat(
+                        models.Value(self.path), Substr("path", len(old_path) + 1), output_field=models.CharField()
+                    )
+                )
 
     def contains(self, other: Region | None) -> bool:
         return other is not None and other.path.startswith(self.path)

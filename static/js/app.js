@@ -12,7 +12,11 @@ function csrfToken() {
 async function api(method, url, body) {
   const options = {
     method,
-    headers: { Accept: "application/json", "X-CSRFToken": csrfToken() },
+    headers: {
+      Accept: "application/json",
+      "Accept-Language": document.documentElement.lang || "zh-CN",
+      "X-CSRFToken": csrfToken(),
+    },
     credentials: "same-origin",
   };
   if (body !== undefined) {
