@@ -59,9 +59,7 @@ def _clean_phone(fields: dict[str, Any]) -> None:
 def _reject_unknown(fields: dict[str, Any], allowed: frozenset[str]) -> None:
     unknown = sorted(set(fields) - allowed)
     if unknown:
-        raise ValidationError(
-            {f: [ValidationError(_("不允许的字段。"), code="unknown_field")] for f in unknown}
-        )
+        raise ValidationError({f: [ValidationError(_("不允许的字段。"), code="unknown_field")] for f in unknown})
 
 
 def _save(instance: Employer | Worker, *, exclude_unique: bool = True) -> None:
@@ -107,7 +105,11 @@ def employer_update(*, employer: Employer, by: User, **fields: Any) -> Employer:
     for name, value in fields.items():
         setattr(employer, name, value)
     with acting_as(by):
-        _save(employer)
+        try:
+            with transaction.atomic():
+                _save(employer)
+        except IntegrityError:  # a concurrent write took the code
+            raise field_error("credit_code", _("该统一社会信用代码已登记。"), "duplicate") from None
     return employer
 
 
@@ -137,9 +139,7 @@ def worker_register(*, by: User, region: Region | None = None, **fields: Any) ->
     existing = Worker.objects.select_for_update().filter(id_number=parsed.value).first()
     if existing is not None:
         if Worker.objects.visible_to(by).filter(pk=existing.pk).exists():
-            raise field_error(
-                "id_number", _("该身份证号码已登记（%(name)s）。"), "duplicate", name=existing.name
-            )
+            raise field_error("id_number", _("该身份证号码已登记（%(name)s）。"), "duplicate", name=existing.name)
         with acting_as(by):
             WorkerRegistration.objects.get_or_create(worker=existing, region=region, defaults={"created_by": by})
         return existing, False
@@ -171,7 +171,11 @@ def worker_update(*, worker: Worker, by: User, **fields: Any) -> Worker:
     for name, value in fields.items():
         setattr(worker, name, value)
     with acting_as(by):
-        _save(worker)
+        try:
+            with transaction.atomic():
+                _save(worker)
+        except IntegrityError:  # a concurrent write took the ID number
+            raise field_error("id_number", _("该身份证号码已登记。"), "duplicate") from None
     return worker
 
 

@@ -7,9 +7,10 @@ from typing import Any
 
 from django.db.models import Model
 from django.utils.translation import gettext_lazy as _
-from rest_framework import serializers, viewsets
+from rest_framework import exceptions, serializers, viewsets
+from rest_framework.request import Request
 
-from bureau.models import Region
+from bureau.models import Region, User
 from bureau.scoping import ScopedQuerySet
 
 
@@ -24,8 +25,15 @@ class ScopedViewSetMixin:
 
     def __init_subclass__(cls, **kwargs: Any) -> None:
         super().__init_subclass__(**kwargs)
-        if "get_queryset" in cls.__dict__:
-            raise TypeError(f"{cls.__name__} must override base_queryset(), not get_queryset()")
+        # Any class that comes before this mixin in the MRO (the subclass itself, or a mixin
+        # listed before the scoped base) would shadow the scoped get_queryset().
+        for klass in cls.__mro__:
+            if klass is ScopedViewSetMixin:
+                break
+            if "get_queryset" in klass.__dict__:
+                raise TypeError(
+                    f"{cls.__name__} must override base_queryset(), not get_queryset() (found in {klass.__name__})"
+                )
 
     def base_queryset(self) -> ScopedQuerySet[Any]:
         raise NotImplementedError
@@ -37,15 +45,15 @@ class ScopedViewSetMixin:
         return queryset.visible_to(self.request.user)
 
 
-class ScopedReadOnlyViewSet(ScopedViewSetMixin, viewsets.ReadOnlyModelViewSet):  # type: ignore[misc]
+class ScopedReadOnlyViewSet(ScopedViewSetMixin, viewsets.ReadOnlyModelViewSet):
     pass
 
 
-class ScopedGenericViewSet(ScopedViewSetMixin, viewsets.GenericViewSet):  # type: ignore[misc]
+class ScopedGenericViewSet(ScopedViewSetMixin, viewsets.GenericViewSet):
     pass
 
 
-class StrictInputSerializer(serializers.Serializer):  # type: ignore[type-arg]
+class StrictInputSerializer(serializers.Serializer):
     """Input serializer: unknown (or read-only) fields are an error, not silently dropped."""
 
     def to_internal_value(self, data: Any) -> Any:
@@ -54,12 +62,15 @@ class StrictInputSerializer(serializers.Serializer):  # type: ignore[type-arg]
             unknown = sorted(set(data) - writable)
             if unknown:
                 raise serializers.ValidationError(
-                    {name: [serializers.ErrorDetail(str(_("不允许的字段。")), code="unknown_field")] for name in unknown}
+                    {
+                        name: [serializers.ErrorDetail(str(_("不允许的字段。")), code="unknown_field")]
+                        for name in unknown
+                    }
                 )
         return super().to_internal_value(data)
 
 
-class ScopedRegionField(serializers.SlugRelatedField):  # type: ignore[type-arg]
+class ScopedRegionField(serializers.SlugRelatedField):
     """A region given by its code, chosen among those visible to the requesting user."""
 
     default_error_messages = {
@@ -77,7 +88,7 @@ class ScopedRegionField(serializers.SlugRelatedField):  # type: ignore[type-arg]
         return Region.objects.visible_to(request.user if request else None)
 
 
-class AnyRegionField(serializers.SlugRelatedField):  # type: ignore[type-arg]
+class AnyRegionField(serializers.SlugRelatedField):
     """A region given by its code, anywhere in the country (e.g. a worker's home region)."""
 
     default_error_messages = {"does_not_exist": _("区划代码 {value} 不存在。"), "invalid": _("区划代码无效。")}
@@ -86,6 +97,14 @@ class AnyRegionField(serializers.SlugRelatedField):  # type: ignore[type-arg]
         kwargs.setdefault("slug_field", "code")
         kwargs.setdefault("queryset", Region.objects.all())
         super().__init__(**kwargs)
+
+
+def acting_user(request: Request) -> User:
+    """The authenticated staff member behind a request (the permission classes ensure one)."""
+    user = request.user
+    if not isinstance(user, User) or not user.is_authenticated:
+        raise exceptions.NotAuthenticated()
+    return user
 
 
 def model_label(model: type[Model]) -> str:

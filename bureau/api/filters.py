@@ -3,37 +3,37 @@ code, an ID number or a phone number and otherwise matches names (partial, Chine
 
 from __future__ import annotations
 
+import contextlib
 import re
 from typing import Any
 
 import django_filters
-from django.db.models import Q, QuerySet
+from django.core.exceptions import ValidationError
+from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from bureau.identifiers import normalize_credit_code, normalize_id_number, normalize_phone
-from bureau.models import Employer, EmployerType, Industry, Region, Worker
+from bureau.models import Employer, EmployerType, Industry, Region, Worker, WorkerRegistration
 
 ID_LIKE = re.compile(r"^\d{17}[\dX]$")
+CREDIT_CODE_LIKE = re.compile(r"^[0-9A-Z]{18}$")
 DIGITS = re.compile(r"^[\d\s\-+()]{4,20}$")
 
 
-def _subtree_filter(field_path: str) -> Any:
-    def apply(queryset: QuerySet[Any], name: str, value: str) -> QuerySet[Any]:
-        region = Region.objects.filter(code=value).first()
-        if region is None:
-            return queryset.none()
-        return queryset.filter(**{f"{field_path}__startswith": region.path})
-
-    return apply
+def _visible_region(request: Any, code: str) -> Region | None:
+    """The region a `region` filter names, if the user may see it. A region outside the
+    user's subtree filters to nothing, like an unknown code: a filter narrows, never widens
+    or probes other areas."""
+    user = getattr(request, "user", None)
+    return Region.objects.visible_to(user).filter(code=code.strip()).first()
 
 
 def _phone_q(value: str) -> Q:
+    """A whole number in any format (stored as E.164), or its trailing digits."""
     digits = re.sub(r"\D", "", value)
     query = Q(phone__endswith=digits) if len(digits) >= 4 else Q(pk__in=[])
-    try:
+    with contextlib.suppress(ValidationError):  # not a whole number: trailing digits only
         query |= Q(phone=normalize_phone(value))
-    except Exception:  # noqa: BLE001 - not a whole number: partial match only
-        pass
     return query
 
 
@@ -41,7 +41,7 @@ class EmployerFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(method="search", label=_("名称或统一社会信用代码"))
     name = django_filters.CharFilter(lookup_expr="icontains", label=_("名称包含"))
     credit_code = django_filters.CharFilter(method="by_credit_code", label=_("统一社会信用代码"))
-    region = django_filters.CharFilter(method=_subtree_filter("region__path"), label=_("区划代码（含下级）"))
+    region = django_filters.CharFilter(method="by_region", label=_("区划代码（含下级）"))
     type = django_filters.ChoiceFilter(choices=EmployerType.choices)
     industry = django_filters.ChoiceFilter(choices=Industry.choices)
 
@@ -52,12 +52,18 @@ class EmployerFilter(django_filters.FilterSet):
     def search(self, queryset: QuerySet[Employer], name: str, value: str) -> QuerySet[Employer]:
         value = value.strip()
         code = normalize_credit_code(value)
-        if len(code) == 18 and code.isalnum():
+        if CREDIT_CODE_LIKE.match(code):
             return queryset.filter(credit_code=code)
         return queryset.filter(Q(name__icontains=value) | Q(credit_code__startswith=code))
 
     def by_credit_code(self, queryset: QuerySet[Employer], name: str, value: str) -> QuerySet[Employer]:
         return queryset.filter(credit_code=normalize_credit_code(value))
+
+    def by_region(self, queryset: QuerySet[Employer], name: str, value: str) -> QuerySet[Employer]:
+        region = _visible_region(self.request, value)
+        if region is None:
+            return queryset.none()
+        return queryset.filter(region__path__startswith=region.path)
 
 
 class WorkerFilter(django_filters.FilterSet):
@@ -65,9 +71,7 @@ class WorkerFilter(django_filters.FilterSet):
     name = django_filters.CharFilter(lookup_expr="icontains", label=_("姓名包含"))
     id_number = django_filters.CharFilter(method="by_id_number", label=_("身份证号码"))
     phone = django_filters.CharFilter(method="by_phone", label=_("电话（完整号码或尾号）"))
-    region = django_filters.CharFilter(
-        method="by_region", label=_("登记区划代码（含下级）")
-    )
+    region = django_filters.CharFilter(method="by_region", label=_("登记区划代码（含下级）"))
     migrant = django_filters.BooleanFilter()
 
     class Meta:
@@ -90,10 +94,11 @@ class WorkerFilter(django_filters.FilterSet):
         return queryset.filter(_phone_q(value))
 
     def by_region(self, queryset: QuerySet[Worker], name: str, value: str) -> QuerySet[Worker]:
-        region = Region.objects.filter(code=value).first()
+        region = _visible_region(self.request, value)
         if region is None:
             return queryset.none()
-        return queryset.filter(registrations__region__path__startswith=region.path).distinct()
+        registered = WorkerRegistration.objects.filter(worker=OuterRef("pk"), region__path__startswith=region.path)
+        return queryset.filter(Exists(registered))
 
 
 class RegionFilter(django_filters.FilterSet):

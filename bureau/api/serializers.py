@@ -8,13 +8,28 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from bureau import roles
-from bureau.identifiers import format_phone, mask_id_number, mask_phone
-from bureau.models import Employer, EmployerSize, EmployerType, Industry, Region, User, Worker
 from bureau.api.base import AnyRegionField, ScopedRegionField, StrictInputSerializer
+from bureau.identifiers import (
+    format_phone,
+    mask_id_number,
+    mask_phone,
+    normalize_phone,
+    parse_id_number,
+    validate_credit_code,
+)
+from bureau.models import Employer, EmployerSize, EmployerType, Industry, Region, RegionLevel, User, Worker
+
+
+def _county_or_below(region: Region) -> Region:
+    if region.level < RegionLevel.COUNTY:
+        raise serializers.ValidationError(_("请选择县（区）或以下的区划。"), code="region_level")
+    return region
 
 
 class RegionSerializer(serializers.ModelSerializer[Region]):
-    parent = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    # A declared field named `parent` shadows Field.parent for the type checker only: DRF
+    # moves declared fields off the class.
+    parent = serializers.SlugRelatedField[Region](slug_field="code", read_only=True)  # type: ignore[assignment]
     level_display = serializers.CharField(source="get_level_display", read_only=True)
 
     class Meta:
@@ -76,6 +91,17 @@ class EmployerInputSerializer(StrictInputSerializer):
     contact_person = serializers.CharField(label=_("联系人"), max_length=50, required=False, allow_blank=True)
     phone = serializers.CharField(label=_("联系电话"), max_length=30, required=False, allow_blank=True)
 
+    # The checks below are the services' own (which run again on save); running them here too
+    # reports every error of a form at once instead of one after another.
+    def validate_credit_code(self, value: str) -> str:
+        return validate_credit_code(value)
+
+    def validate_phone(self, value: str) -> str:
+        return normalize_phone(value)
+
+    def validate_region(self, value: Region) -> Region:
+        return _county_or_below(value)
+
 
 class WorkerSerializer(serializers.ModelSerializer[Worker]):
     """A worker as lists and details show him: ID number and phone masked, no birth date
@@ -90,7 +116,20 @@ class WorkerSerializer(serializers.ModelSerializer[Worker]):
 
     class Meta:
         model = Worker
-        fields = ["id", "name", "id_number", "sex", "sex_display", "age", "phone", "home_region", "address", "migrant", "created_at", "updated_at"]
+        fields = [
+            "id",
+            "name",
+            "id_number",
+            "sex",
+            "sex_display",
+            "age",
+            "phone",
+            "home_region",
+            "address",
+            "migrant",
+            "created_at",
+            "updated_at",
+        ]
 
     def get_id_number(self, obj: Worker) -> str:
         return mask_id_number(obj.id_number)
@@ -122,9 +161,16 @@ class WorkerInputSerializer(StrictInputSerializer):
     home_region = AnyRegionField(label=_("户籍地"), required=False, allow_null=True)
     address = serializers.CharField(label=_("现住址"), max_length=255, required=False, allow_blank=True)
     migrant = serializers.BooleanField(label=_("农民工"), required=False)
-    region = ScopedRegionField(
-        label=_("登记区划"), required=False, help_text=_("默认为当前用户所属区划。")
-    )
+    region = ScopedRegionField(label=_("登记区划"), required=False, help_text=_("默认为当前用户所属区划。"))
+
+    def validate_id_number(self, value: str) -> str:
+        return parse_id_number(value).value
+
+    def validate_phone(self, value: str) -> str:
+        return normalize_phone(value)
+
+    def validate_region(self, value: Region) -> Region:
+        return _county_or_below(value)
 
 
 class WorkerUpdateSerializer(WorkerInputSerializer):

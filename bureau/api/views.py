@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 from django.utils.translation import gettext_lazy as _
@@ -12,7 +13,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from bureau import roles, services
-from bureau.api.base import ScopedGenericViewSet, ScopedReadOnlyViewSet
+from bureau.api.base import ScopedGenericViewSet, ScopedReadOnlyViewSet, acting_user
 from bureau.api.filters import EmployerFilter, RegionFilter, WorkerFilter
 from bureau.api.serializers import (
     EmployerInputSerializer,
@@ -24,7 +25,7 @@ from bureau.api.serializers import (
     WorkerSerializer,
     WorkerUpdateSerializer,
 )
-from bureau.audit import record_access
+from bureau.audit import masked_query, record_access
 from bureau.models import AccessAction, Employer, Region, Worker
 from bureau.scoping import ScopedQuerySet
 
@@ -54,14 +55,14 @@ class EmployerViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedGe
     @extend_schema(request=EmployerInputSerializer, responses={201: EmployerSerializer})
     def create(self, request: Request) -> Response:
         data = self._input(request, partial=False)
-        employer = services.employer_create(by=request.user, **data)
+        employer = services.employer_create(by=acting_user(request), **data)
         return Response(EmployerSerializer(employer).data, status=status.HTTP_201_CREATED)
 
     @extend_schema(request=EmployerInputSerializer, responses={200: EmployerSerializer})
     def partial_update(self, request: Request, pk: str | None = None) -> Response:
         employer = self.get_object()
         data = self._input(request, partial=True)
-        employer = services.employer_update(employer=employer, by=request.user, **data)
+        employer = services.employer_update(employer=employer, by=acting_user(request), **data)
         return Response(EmployerSerializer(employer).data)
 
     def _input(self, request: Request, *, partial: bool) -> dict[str, Any]:
@@ -111,7 +112,7 @@ class WorkerViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedGene
         roles.require(request.user, "parties.edit")
         serializer = WorkerInputSerializer(data=request.data, context={"request": request})
         serializer.is_valid(raise_exception=True)
-        worker, created = services.worker_register(by=request.user, **serializer.validated_data)
+        worker, created = services.worker_register(by=acting_user(request), **serializer.validated_data)
         return Response(
             WorkerSerializer(worker).data, status=status.HTTP_201_CREATED if created else status.HTTP_200_OK
         )
@@ -122,16 +123,16 @@ class WorkerViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedGene
         roles.require(request.user, "parties.edit")
         serializer = WorkerUpdateSerializer(data=request.data, partial=True, context={"request": request})
         serializer.is_valid(raise_exception=True)
-        worker = services.worker_update(worker=worker, by=request.user, **serializer.validated_data)
+        worker = services.worker_update(worker=worker, by=acting_user(request), **serializer.validated_data)
         return Response(WorkerSerializer(worker).data)
 
-    def _record(self, action: AccessAction, ids: list[int]) -> None:
+    def _record(self, action: AccessAction, ids: Sequence[int]) -> None:
         record_access(
             user=self.request.user,
             action=action,
             model="bureau.Worker",
             object_ids=ids,
-            query=self.request.META.get("QUERY_STRING", ""),
+            query=masked_query(self.request.META.get("QUERY_STRING", "")),
             remote_addr=self.request.META.get("REMOTE_ADDR"),
         )
 
@@ -141,4 +142,4 @@ class MeView(APIView):
 
     @extend_schema(responses=MeSerializer)
     def get(self, request: Request) -> Response:
-        return Response(MeSerializer(request.user).data)
+        return Response(MeSerializer(acting_user(request)).data)
