@@ -21,4 +21,3 @@ class BureauConfig(AppConfig):
             post_delete.connect(
                 workdays.on_calendar_row_changed, sender=model, dispatch_uid=f"calendar-{model.__name__}-del"
             )
-
