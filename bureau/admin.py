@@ -27,8 +27,8 @@ from bureau.models import (
 )
 
 
-class RoleAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
-    """Administrators manage bureau's own models through their role."""
+class RolePermissions:
+    """Administrators manage bureau's own models through their role, not Django permissions."""
 
     def has_module_permission(self, request: HttpRequest) -> bool:
         return roles.can(request.user, "admin.manage")
@@ -36,7 +36,7 @@ class RoleAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
     def has_view_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return roles.can(request.user, "admin.manage")
 
-    def has_add_permission(self, request: HttpRequest) -> bool:
+    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return roles.can(request.user, "admin.manage")
 
     def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
@@ -45,6 +45,8 @@ class RoleAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
     def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return roles.can(request.user, "admin.manage")
 
+
+class RoleAdmin(RolePermissions, admin.ModelAdmin):
     def formfield_for_foreignkey(self, db_field: Any, request: HttpRequest, **kwargs: Any) -> Any:
         if db_field.related_model is Region and db_field.name in self.scoped_region_fields:
             kwargs["queryset"] = Region.objects.visible_to(request.user)
@@ -67,18 +69,13 @@ class RegionAdmin(ScopedAdmin):
     readonly_fields = ["path"]
 
 
-class StaffRoleInline(admin.TabularInline):  # type: ignore[type-arg]
+class StaffRoleInline(RolePermissions, admin.TabularInline):
     model = StaffRole
     extra = 1
 
-    def has_view_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return roles.can(request.user, "admin.manage")
-
-    has_add_permission = has_change_permission = has_delete_permission = has_view_permission  # type: ignore[assignment]
-
 
 @admin.register(User)
-class UserAdmin(RoleAdmin, DjangoUserAdmin):  # type: ignore[misc]
+class UserAdmin(RoleAdmin, DjangoUserAdmin):
     list_display = ["username", "name", "region", "is_active", "last_login"]
     list_filter = ["is_active", "staff_roles__role"]
     search_fields = ["username", "name"]
@@ -111,8 +108,8 @@ class UserAdmin(RoleAdmin, DjangoUserAdmin):  # type: ignore[misc]
             return super().get_readonly_fields(request, obj)
         return ["is_superuser", "is_staff", "last_login", "date_joined"]
 
-    def get_form(self, request: HttpRequest, obj: Any = None, **kwargs: Any) -> Any:
-        form = super().get_form(request, obj, **kwargs)
+    def get_form(self, request: HttpRequest, obj: Any = None, change: bool = False, **kwargs: Any) -> Any:
+        form = super().get_form(request, obj, change=change, **kwargs)
         if "region" in form.base_fields and not request.user.is_superuser:
             form.base_fields["region"].required = True
         return form
@@ -136,7 +133,7 @@ class WorkerAdmin(ScopedAdmin):
     readonly_fields = ["id_number", "birth_date", "sex", "created_by"]
     exclude = ["regions"]
 
-    def has_add_permission(self, request: HttpRequest) -> bool:
+    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False  # workers are registered through the pages or the API (check digits, scope)
 
     @admin.display(description=_("身份证号码"))
@@ -213,7 +210,7 @@ class PersonalDataAccessAdmin(RoleAdmin):
             return queryset.none()
         return queryset.filter(user__region__path__startswith=region.path)
 
-    def has_add_permission(self, request: HttpRequest) -> bool:
+    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False
 
     def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
