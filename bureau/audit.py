@@ -51,6 +51,7 @@ def register_models() -> None:
         m.Employer,
         m.Worker,
         m.WorkerRegistration,
+        m.EmployerRegistration,
         m.StaffRole,
         m.CalendarDay,
         m.CalendarYear,

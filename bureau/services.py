@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 from bureau import roles
 from bureau.audit import acting_as
 from bureau.identifiers import normalize_phone, parse_id_number, validate_credit_code
-from bureau.models import Employer, Region, RegionLevel, User, Worker, WorkerRegistration
+from bureau.models import Employer, EmployerRegistration, Region, RegionLevel, User, Worker, WorkerRegistration
 
 EMPLOYER_FIELDS = frozenset(
     {
@@ -88,6 +88,27 @@ def employer_create(*, by: User, **fields: Any) -> Employer:
         except IntegrityError:  # a concurrent insert of the same code won the race
             raise field_error("credit_code", _("该统一社会信用代码已登记。"), "duplicate") from None
     return employer
+
+
+@transaction.atomic
+def employer_register(*, by: User, **fields: Any) -> tuple[Employer, bool]:
+    """Register an employer, or, if another region already registered this credit code, make
+    that one record known to the user's region too (its data is left as it is).
+
+    Returns (employer, created). An employer already visible to the user is a duplicate error."""
+    roles.require(by, "parties.edit")
+    if fields.get("credit_code"):
+        code = _validated_credit_code(fields["credit_code"])
+        existing = Employer.objects.select_for_update().filter(credit_code=code).first()
+        if existing is not None and not Employer.objects.visible_to(by).filter(pk=existing.pk).exists():
+            if by.region is None:
+                raise field_error("region", _("此项为必填项。"), "required")
+            with acting_as(by):
+                EmployerRegistration.objects.get_or_create(
+                    employer=existing, region=by.region, defaults={"created_by": by}
+                )
+            return existing, False
+    return employer_create(by=by, **fields), True
 
 
 @transaction.atomic

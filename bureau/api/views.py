@@ -52,11 +52,15 @@ class EmployerViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedGe
     def base_queryset(self) -> ScopedQuerySet[Any]:
         return Employer.objects.select_related("region")
 
-    @extend_schema(request=EmployerInputSerializer, responses={201: EmployerSerializer})
+    @extend_schema(request=EmployerInputSerializer, responses={201: EmployerSerializer, 200: EmployerSerializer})
     def create(self, request: Request) -> Response:
+        """Register an employer. If another region already registered this credit code, the
+        one record becomes known to the user's region too (200 instead of 201)."""
         data = self._input(request, partial=False)
-        employer = services.employer_create(by=acting_user(request), **data)
-        return Response(EmployerSerializer(employer).data, status=status.HTTP_201_CREATED)
+        employer, created = services.employer_register(by=acting_user(request), **data)
+        return Response(
+            EmployerSerializer(employer).data, status=status.HTTP_201_CREATED if created else status.HTTP_200_OK
+        )
 
     @extend_schema(request=EmployerInputSerializer, responses={200: EmployerSerializer})
     def partial_update(self, request: Request, pk: str | None = None) -> Response:

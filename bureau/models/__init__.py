@@ -1,6 +1,15 @@
 from bureau.models.audit import AccessAction, PersonalDataAccess
 from bureau.models.calendar import CalendarDay, CalendarYear, DayKind
-from bureau.models.parties import Employer, EmployerSize, EmployerType, Industry, Sex, Worker, WorkerRegistration
+from bureau.models.parties import (
+    Employer,
+    EmployerRegistration,
+    EmployerSize,
+    EmployerType,
+    Industry,
+    Sex,
+    Worker,
+    WorkerRegistration,
+)
 from bureau.models.regions import Region, RegionLevel
 from bureau.models.staff import Role, StaffRole, User
 
@@ -10,6 +19,7 @@ __all__ = [
     "CalendarYear",
     "DayKind",
     "Employer",
+    "EmployerRegistration",
     "EmployerSize",
     "EmployerType",
     "Industry",

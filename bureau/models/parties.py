@@ -12,7 +12,13 @@ from bureau.scoping import ScopedQuerySet
 
 class EmployerQuerySet(ScopedQuerySet["Employer"]):
     def scope_q(self, path: str) -> models.Q:
-        return models.Q(region__path__startswith=path)
+        # Located in the subtree, or registered there (e.g. a contractor from another county
+        # working on a site here).
+        return models.Q(region__path__startswith=path) | models.Q(
+            models.Exists(
+                EmployerRegistration.objects.filter(employer=models.OuterRef("pk"), region__path__startswith=path)
+            )
+        )
 
 
 class WorkerQuerySet(ScopedQuerySet["Worker"]):
@@ -97,6 +103,26 @@ class Employer(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+class EmployerRegistration(models.Model):
+    """An employer located elsewhere that a bureau has dealt with: one employer, one record,
+    seen by the region it is located in and by every region that registered it."""
+
+    employer = models.ForeignKey(Employer, on_delete=models.CASCADE, related_name="registrations")
+    region = models.ForeignKey(Region, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("用人单位登记区划")
+        verbose_name_plural = _("用人单位登记区划")
+        constraints = [models.UniqueConstraint(fields=["employer", "region"], name="employerregistration_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.employer} @ {self.region}"
 
 
 class Sex(models.TextChoices):

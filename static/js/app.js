@@ -238,16 +238,17 @@ document.addEventListener("alpine:init", () => {
   }));
 
   /* One object from the API; workers can be revealed (recorded on the server). */
-  Alpine.data("detail", (url) => ({
+  Alpine.data("detail", (url, linkedMessage) => ({
     obj: null,
     identity: null,
     error: "",
+    notice: "",
     async load() {
       const res = await api("GET", url);
       if (res.ok) this.obj = res.data;
       else this.error = res.data.message;
-      if (new URLSearchParams(window.location.search).get("linked")) {
-        this.error = gettext("该身份证号码此前已由其他单位登记，已关联到本辖区，未重复建档。");
+      if (linkedMessage && new URLSearchParams(window.location.search).get("linked")) {
+        this.notice = linkedMessage;
       }
     },
     async reveal() {

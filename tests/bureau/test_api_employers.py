@@ -81,14 +81,25 @@ def test_a_credit_code_registered_in_the_same_county_is_a_duplicate(
     assert Employer.objects.filter(credit_code=existing.credit_code).count() == 1
 
 
-def test_a_credit_code_registered_by_another_county_is_a_duplicate_without_its_name(
+def test_a_credit_code_registered_by_another_county_links_that_one_employer_to_this_county(
     staff: Any, api: Any, make_employer: Any, tree: Tree
 ) -> None:
-    existing = make_employer(tree.county_b, name="西山秘密公司")
-    response = post(api(staff["window_a"]), credit_code=existing.credit_code, name="另一家", region="339901")
-    assert_error(response, 400, "invalid", [("credit_code", "duplicate")])
-    assert "西山秘密公司" not in response.content.decode()
+    existing = make_employer(tree.county_b, name="西山建筑公司")
+    client = api(staff["window_a"])
+    assert client.get(f"/api/v1/employers/{existing.pk}/").status_code == 404
+    response = post(client, credit_code=existing.credit_code.lower(), name="另一个名字", region="339901")
+    assert response.status_code == 200
+    assert response.json()["id"] == existing.pk
+    assert response.json()["name"] == "西山建筑公司"  # the record is not rewritten by a second county
     assert Employer.objects.count() == 1
+    assert client.get(f"/api/v1/employers/{existing.pk}/").status_code == 200
+    assert existing.pk in [row["id"] for row in client.get("/api/v1/employers/").json()["results"]]
+    # posting it again is now a plain duplicate: county A already knows it
+    again = post(client, credit_code=existing.credit_code, name="另一家", region="339901")
+    assert_error(again, 400, "invalid", [("credit_code", "duplicate")])
+    # county B keeps seeing it, a third party does not
+    assert api(staff["window_b"]).get(f"/api/v1/employers/{existing.pk}/").status_code == 200
+    assert api(staff["nobody"]).get(f"/api/v1/employers/{existing.pk}/").status_code == 404
 
 
 def test_the_database_refuses_a_second_row_with_the_same_credit_code(make_employer: Any, tree: Tree) -> None:
