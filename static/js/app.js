@@ -138,16 +138,25 @@ document.addEventListener("alpine:init", () => {
     restored: false,
     init() {
       const key = "draft:" + config.draft;
+      // A draft is worth keeping once something differs from the blank form (the region the
+      // picker fills in by itself does not count).
+      const dirty = (f) => Object.entries(f).some(([k, v]) => k !== "region" && v !== (config.initial[k] ?? ""));
       const saved = config.draft && window.localStorage.getItem(key);
       if (saved) {
         try {
           Object.assign(this.form, JSON.parse(saved));
-          this.restored = Object.values(this.form).some((v) => v !== "" && v !== false);
+          this.restored = dirty(this.form);
         } catch (e) {
           window.localStorage.removeItem(key);
         }
       }
-      if (config.draft) this.$watch("form", (value) => window.localStorage.setItem(key, JSON.stringify(value)), { deep: true });
+      if (config.draft) {
+        this.$watch(
+          "form",
+          (value) => (dirty(value) ? window.localStorage.setItem(key, JSON.stringify(value)) : window.localStorage.removeItem(key)),
+          { deep: true },
+        );
+      }
     },
     check(name, kind) {
       const result = kind === "id_number" ? checkIdNumber(this.form[name] || "") : checkCreditCode(this.form[name] || "");
@@ -170,7 +179,9 @@ document.addEventListener("alpine:init", () => {
       return body;
     },
     discard() {
-      this.form = Object.assign({}, config.initial);
+      // Keep the same object: the region picker writes into it.
+      Object.assign(this.form, config.initial);
+      this.$dispatch("form-reset");
       this.errors = {};
       this.message = "";
       this.derived = "";
@@ -210,9 +221,31 @@ document.addEventListener("alpine:init", () => {
       const res = await api("GET", "/api/v1/regions/?level=3&page_size=200");
       if (!res.ok) return;
       this.counties = res.data.results;
+      const chosen = form[field] || "";
+      if (chosen.length >= 6 && this.counties.some((r) => r.code === chosen.slice(0, 6))) {
+        // A restored draft: show its county > township > community again.
+        this.county = chosen.slice(0, 6);
+        this.townships = await this.children(this.county);
+        if (chosen.length >= 9) {
+          this.township = chosen.slice(0, 9);
+          this.villages = await this.children(this.township);
+        }
+        if (chosen.length >= 12) this.village = chosen;
+        return;
+      }
+      await this.reset();
+    },
+    async reset() {
+      this.township = "";
+      this.village = "";
+      this.townships = [];
+      this.villages = [];
       if (this.counties.length === 1) {
         this.county = this.counties[0].code;
         await this.pickCounty();
+      } else {
+        this.county = "";
+        form[field] = "";
       }
     },
     async children(code) {
