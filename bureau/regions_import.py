@@ -34,6 +34,7 @@ from django.utils.translation import gettext as _
 from bureau.audit import acting_as
 from bureau.identifiers import PROVINCE_PREFIXES
 from bureau.models import Region, RegionLevel, User
+from bureau.textfiles import decode_upload
 
 COLUMNS = ("code", "name", "parent_code", "level")
 REQUIRED_COLUMNS = ("code", "name")
@@ -98,14 +99,10 @@ class ImportResult:
 def decode(data: bytes) -> str:
     """The text of an uploaded file: UTF-8 (with or without BOM), else GB18030, which is what
     Excel saves "CSV" as on Chinese Windows."""
-    try:
-        return data.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        pass
-    try:
-        return data.decode("gb18030")
-    except UnicodeDecodeError:
-        raise RegionImportError([LineError(1, _("文件应为UTF-8编码的CSV文本。"))]) from None
+    text = decode_upload(data)
+    if text is None:
+        raise RegionImportError([LineError(1, _("文件应为UTF-8或GBK编码的CSV文本。"))])
+    return text
 
 
 def derived_level(code: str) -> int:

@@ -268,14 +268,12 @@ _SCHEDULE_HEADER = {"date", "日期"}
 def decode_schedule(data: bytes) -> str:
     """The text of an uploaded schedule file: UTF-8 (with or without BOM), else GB18030, which
     is what Excel saves "CSV" as on Chinese Windows."""
-    try:
-        return data.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        pass
-    try:
-        return data.decode("gb18030")
-    except UnicodeDecodeError:
-        raise ValidationError(_("文件应为UTF-8或GBK编码的文本。"), code="calendar_file_encoding") from None
+    from bureau.textfiles import decode_upload
+
+    text = decode_upload(data)
+    if text is None:
+        raise ValidationError(_("文件应为UTF-8或GBK编码的文本。"), code="calendar_file_encoding")
+    return text
 
 
 def _parse_date(value: str) -> dt.date | None:

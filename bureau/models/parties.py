@@ -105,16 +105,22 @@ class Employer(models.Model):
         return self.name
 
 
-class EmployerRegistration(models.Model):
-    """An employer located elsewhere that a bureau has dealt with: one employer, one record,
-    seen by the region it is located in and by every region that registered it."""
+class Registration(models.Model):
+    """A region that has dealt with a party registered (or located) elsewhere: one record per
+    person or employer, seen by every region that registered it."""
 
-    employer = models.ForeignKey(Employer, on_delete=models.CASCADE, related_name="registrations")
     region = models.ForeignKey(Region, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
+
+    class Meta:
+        abstract = True
+
+
+class EmployerRegistration(Registration):
+    employer = models.ForeignKey(Employer, on_delete=models.CASCADE, related_name="registrations")
 
     class Meta:
         verbose_name = _("用人单位登记区划")
@@ -174,16 +180,8 @@ class Worker(models.Model):
         return self.name
 
 
-class WorkerRegistration(models.Model):
-    """A worker is known to the bureaus that registered him: one person, one record, seen by
-    every region that has dealt with him, and by nobody else."""
-
+class WorkerRegistration(Registration):
     worker = models.ForeignKey(Worker, on_delete=models.CASCADE, related_name="registrations")
-    region = models.ForeignKey(Region, on_delete=models.PROTECT, related_name="+")
-    created_at = models.DateTimeField(auto_now_add=True)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
 
     class Meta:
         verbose_name = _("劳动者登记区划")

@@ -8,14 +8,13 @@ import is all or nothing and can be re-run: known codes are updated, none is cre
 
 from __future__ import annotations
 
-import sys
-from pathlib import Path
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils.translation import gettext as _
 
 from bureau.regions_import import RegionImportError, import_regions
+from bureau.textfiles import read_command_input
 
 
 class Command(BaseCommand):
@@ -25,7 +24,7 @@ class Command(BaseCommand):
         parser.add_argument("file", help=_("UTF-8编码的CSV文件；“-”表示从标准输入读取"))
 
     def handle(self, *args: Any, file: str, **options: Any) -> None:
-        data = self._read(file)
+        data = read_command_input(file)
         try:
             result = import_regions(data)
         except RegionImportError as exc:
@@ -36,11 +35,3 @@ class Command(BaseCommand):
                 % {"created": result.created, "updated": result.updated, "unchanged": result.unchanged}
             )
         )
-
-    def _read(self, file: str) -> bytes:
-        if file == "-":
-            return sys.stdin.buffer.read()
-        try:
-            return Path(file).read_bytes()
-        except OSError as exc:
-            raise CommandError(_("无法读取文件%(file)s：%(error)s") % {"file": file, "error": exc.strerror}) from None

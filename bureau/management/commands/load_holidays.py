@@ -9,8 +9,6 @@ as loaded, and deadlines are recomputed after commit.
 
 from __future__ import annotations
 
-import sys
-from pathlib import Path
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -19,6 +17,7 @@ from django.utils.translation import gettext as _
 
 from bureau import workdays
 from bureau.models import CalendarYear, DayKind
+from bureau.textfiles import read_command_input
 
 
 class Command(BaseCommand):
@@ -40,7 +39,7 @@ class Command(BaseCommand):
         except ValidationError as exc:
             raise CommandError("\n".join(exc.messages)) from None
 
-        data = self._read(file)
+        data = read_command_input(file)
         try:
             days = workdays.parse_schedule(workdays.decode_schedule(data), year)
         except ValidationError as exc:
@@ -60,11 +59,3 @@ class Command(BaseCommand):
             self.stdout.write(_("该年此前载入的安排已被替换。"))
         if workdays.package_covers(year):
             self.stdout.write(_("注意：内置日历已包含%(year)s年，文件中的日期将优先于内置日历。") % {"year": year})
-
-    def _read(self, file: str) -> bytes:
-        if file == "-":
-            return sys.stdin.buffer.read()
-        try:
-            return Path(file).read_bytes()
-        except OSError as exc:
-            raise CommandError(_("无法读取文件%(file)s：%(error)s") % {"file": file, "error": exc.strerror}) from None
