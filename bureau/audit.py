@@ -143,3 +143,11 @@ def record_access(
     return PersonalDataAccess.objects.create(
         user=user, action=action, model=model, object_ids=ids, query=query[:500], remote_addr=remote_addr
     )
+
+
+def client_ip(request: Any) -> str | None:
+    """The client's address, read the way the login lock-out reads it (AXES_IP_HEADERS), so
+    that both records agree behind a proxy."""
+    from axes.helpers import get_client_ip_address
+
+    return get_client_ip_address(request) or None

@@ -25,7 +25,7 @@ from bureau.api.serializers import (
     WorkerSerializer,
     WorkerUpdateSerializer,
 )
-from bureau.audit import masked_query, record_access
+from bureau.audit import client_ip, masked_query, record_access
 from bureau.models import AccessAction, Employer, Region, Worker
 from bureau.scoping import ScopedQuerySet
 
@@ -137,7 +137,7 @@ class WorkerViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedGene
             model="bureau.Worker",
             object_ids=ids,
             query=masked_query(self.request.META.get("QUERY_STRING", "")),
-            remote_addr=self.request.META.get("REMOTE_ADDR"),
+            remote_addr=client_ip(self.request),
         )
 
 
