@@ -38,12 +38,19 @@ def employer_list(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def employer_new(request: HttpRequest) -> HttpResponse:
+    return employer_edit(request, None)
+
+
+@login_required
+def employer_edit(request: HttpRequest, pk: int | None) -> HttpResponse:
     if not roles.can(request.user, "parties.edit"):
+        raise Http404
+    if pk is not None and not Employer.objects.visible_to(request.user).filter(pk=pk).exists():
         raise Http404
     return render(
         request,
         "bureau/employer_form.html",
-        {"types": EmployerType.choices, "industries": Industry.choices, "sizes": EmployerSize.choices},
+        {"pk": pk, "types": EmployerType.choices, "industries": Industry.choices, "sizes": EmployerSize.choices},
     )
 
 
@@ -61,9 +68,16 @@ def worker_list(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def worker_new(request: HttpRequest) -> HttpResponse:
+    return worker_edit(request, None)
+
+
+@login_required
+def worker_edit(request: HttpRequest, pk: int | None) -> HttpResponse:
     if not roles.can(request.user, "parties.edit"):
         raise Http404
-    return render(request, "bureau/worker_form.html")
+    if pk is not None and not Worker.objects.visible_to(request.user).filter(pk=pk).exists():
+        raise Http404
+    return render(request, "bureau/worker_form.html", {"pk": pk})
 
 
 @login_required

@@ -136,7 +136,9 @@ document.addEventListener("alpine:init", () => {
     derived: "",
     busy: false,
     restored: false,
-    init() {
+    loaded: null,
+    async init() {
+      if (config.load) await this.load();
       const key = "draft:" + config.draft;
       // A draft is worth keeping once something differs from the blank form (the region the
       // picker fills in by itself does not count).
@@ -158,6 +160,27 @@ document.addEventListener("alpine:init", () => {
         );
       }
     },
+    /* Edit: fill the form from the record (and its unmasked identity when allowed). */
+    async load() {
+      const res = await api("GET", config.load);
+      if (!res.ok) {
+        this.message = res.data.message;
+        return;
+      }
+      let data = res.data;
+      if (config.loadIdentity) {
+        const identity = await api("GET", config.loadIdentity);
+        data = Object.assign({}, data, identity.ok ? identity.data : { id_number: "", phone: "" });
+      }
+      for (const key of config.masked || []) data[key] = ""; // masked values are not editable
+      for (const key of Object.keys(config.initial)) {
+        let value = data[key];
+        if (value && typeof value === "object" && "code" in value) value = value.code;
+        this.form[key] = value === null || value === undefined ? config.initial[key] : value;
+      }
+      this.loaded = Object.assign({}, this.form);
+      this.$dispatch("form-loaded");
+    },
     check(name, kind) {
       const result = kind === "id_number" ? checkIdNumber(this.form[name] || "") : checkCreditCode(this.form[name] || "");
       this.errors = Object.assign({}, this.errors, { [name]: result.error });
@@ -167,6 +190,7 @@ document.addEventListener("alpine:init", () => {
     payload() {
       const body = {};
       for (const [k, v] of Object.entries(this.form)) {
+        if (this.loaded && this.loaded[k] === v) continue; // editing: send what changed only
         if (k === "employee_count") {
           if (v !== "" && v !== null) body[k] = /^\d+$/.test(String(v)) ? Number(v) : v;
           else body[k] = null;
@@ -221,19 +245,21 @@ document.addEventListener("alpine:init", () => {
       const res = await api("GET", "/api/v1/regions/?level=3&page_size=200");
       if (!res.ok) return;
       this.counties = res.data.results;
+      await this.sync();
+    },
+    /* Show the form's current region (a restored draft, or the record being edited). */
+    async sync() {
       const chosen = form[field] || "";
-      if (chosen.length >= 6 && this.counties.some((r) => r.code === chosen.slice(0, 6))) {
-        // A restored draft: show its county > township > community again.
-        this.county = chosen.slice(0, 6);
-        this.townships = await this.children(this.county);
-        if (chosen.length >= 9) {
-          this.township = chosen.slice(0, 9);
-          this.villages = await this.children(this.township);
-        }
-        if (chosen.length >= 12) this.village = chosen;
+      if (!chosen) {
+        await this.reset();
         return;
       }
-      await this.reset();
+      if (!this.counties.some((r) => r.code === chosen.slice(0, 6))) return; // outside the user's counties: leave it
+      this.county = chosen.slice(0, 6);
+      this.townships = await this.children(this.county);
+      this.township = chosen.length >= 9 ? chosen.slice(0, 9) : "";
+      this.villages = this.township ? await this.children(this.township) : [];
+      this.village = chosen.length >= 12 ? chosen : "";
     },
     async reset() {
       this.township = "";

@@ -155,3 +155,18 @@ def test_an_administrator_is_warned_when_next_years_calendar_is_missing(staff, s
 
 def test_the_health_check_answers(db):
     assert Client().get("/healthz").json() == {"status": "ok"}
+
+
+def test_edit_pages_are_not_found_out_of_scope_or_for_roles_that_cannot_edit(tree, staff):
+    employer = services.employer_create(
+        by=staff["window_b"], credit_code=make_credit_code("91339902MA0000002"), name="西山纺织厂", region=tree.county_b
+    )
+    client = Client()
+    client.force_login(staff["window_a"])
+    assert client.get(reverse("ui-employer-edit", args=[employer.pk])).status_code == 404
+    client.force_login(staff["assistant_a1"])
+    assert client.get(reverse("ui-employer-edit", args=[employer.pk])).status_code == 404
+    client.force_login(staff["window_b"])
+    page = client.get(reverse("ui-employer-edit", args=[employer.pk]))
+    assert page.status_code == 200
+    assert f"/api/v1/employers/{employer.pk}/" in page.content.decode()

@@ -12,7 +12,7 @@ from bureau import services
 from bureau.models import PersonalDataAccess, Worker
 from tests.conftest import make_id_number
 
-DRAFT_KEY = "draft:ui-worker-new"
+DRAFT_KEY = "draft:worker-new"
 
 
 def test_a_clerk_registers_a_worker_and_sees_the_full_id_number_only_on_request(logged_in, staff):
