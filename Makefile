@@ -10,7 +10,7 @@ PORT ?= 8000
 TEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/bureau
 TEST_REDIS_URL ?= redis://127.0.0.1:6379/15
 
-.PHONY: help venv run worker test test-fast test-e2e lint format migrations-check messages clean system-packages services
+.PHONY: help venv run worker bench test test-fast test-e2e lint format migrations-check messages clean system-packages services
 
 help:
 	@echo "make run    - install, migrate, load the demo county, serve http://$(HOST):$(PORT)"
@@ -66,3 +66,8 @@ messages: venv
 
 clean:
 	rm -rf $(VENV) var .mypy_cache .ruff_cache
+
+BENCH_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/bureau_bench
+bench: venv services
+	@psql -h 127.0.0.1 -U postgres -d postgres -tAc "SELECT 1 FROM pg_database WHERE datname='bureau_bench'" | grep -q 1 || createdb -h 127.0.0.1 -U postgres bureau_bench
+	DATABASE_URL=$(BENCH_DATABASE_URL) DJANGO_SECRET_KEY=bench $(BIN)/python bench/api_lists.py $(BENCH_ARGS)
