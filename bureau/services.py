@@ -165,6 +165,9 @@ def worker_register(*, by: User, region: Region | None = None, **fields: Any) ->
             WorkerRegistration.objects.get_or_create(worker=existing, region=region, defaults={"created_by": by})
         return existing, False
     _clean_phone(fields)
+    if not fields.get("home_region"):
+        # The household registration area the ID number names, when the division tree knows it.
+        fields["home_region"] = Region.objects.filter(code=parsed.area_code).first()
     worker = Worker(created_by=by, **{**fields, "id_number": parsed.value})
     worker.birth_date, worker.sex = parsed.birth_date, parsed.sex
     with acting_as(by):

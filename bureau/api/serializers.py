@@ -10,6 +10,7 @@ from rest_framework import serializers
 from bureau import roles
 from bureau.api.base import AnyRegionField, ScopedRegionField, StrictInputSerializer
 from bureau.identifiers import (
+    PROVINCE_PREFIXES,
     format_phone,
     mask_id_number,
     mask_phone,
@@ -127,12 +128,29 @@ class WorkerSerializer(serializers.ModelSerializer[Worker]):
             "home_region",
             "address",
             "migrant",
+            "warnings",
             "created_at",
             "updated_at",
         ]
 
+    warnings = serializers.SerializerMethodField()
+
     def get_id_number(self, obj: Worker) -> str:
         return mask_id_number(obj.id_number)
+
+    @extend_schema_field(serializers.ListField(child=serializers.DictField()))
+    def get_warnings(self, obj: Worker) -> list[dict[str, str]]:
+        """Things to check that are not errors: an ID number whose area code is not a
+        province of GB/T 2260 (retired codes exist, so it is accepted)."""
+        if obj.id_number[:2] in PROVINCE_PREFIXES:
+            return []
+        return [
+            {
+                "field": "id_number",
+                "code": "id_number_area_unknown",
+                "message": str(_("身份证号码的地区代码不是有效的省级代码（可能是已撤销的旧代码），请与证件核对。")),
+            }
+        ]
 
     def get_phone(self, obj: Worker) -> str:
         return mask_phone(obj.phone)

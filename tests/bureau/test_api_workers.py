@@ -417,3 +417,21 @@ def test_the_list_stays_within_a_small_query_budget(
 def test_missing_fields_are_each_reported(staff: Any, api: Any, tree: Tree) -> None:
     response = post(api(staff["window_a"]))
     assert field_errors(response) == {"name": ["required"], "id_number": ["required"]}
+
+
+def test_the_home_region_is_taken_from_the_id_number_when_the_tree_knows_it(staff: Any, api: Any, tree: Tree) -> None:
+    response = api(staff["window_a"]).post(
+        "/api/v1/workers/", {"name": "本地人", "id_number": make_id_number(area="339902", seq="777")}, format="json"
+    )
+    assert response.status_code == 201
+    assert response.json()["home_region"] == {"code": "339902", "name": "西山县"}
+    assert response.json()["warnings"] == []
+
+
+def test_an_unknown_area_code_is_accepted_with_a_warning(staff: Any, api: Any, tree: Tree) -> None:
+    response = api(staff["window_a"]).post(
+        "/api/v1/workers/", {"name": "外地人", "id_number": make_id_number(area="990101", seq="778")}, format="json"
+    )
+    assert response.status_code == 201
+    assert response.json()["home_region"] is None
+    assert [w["code"] for w in response.json()["warnings"]] == ["id_number_area_unknown"]

@@ -4,8 +4,12 @@ journeys are in tests/e2e/."""
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
 from django.conf import settings
+from django.contrib.sessions.models import Session
+from django.utils import timezone
 from django.test import Client
 from django.urls import reverse
 
@@ -62,10 +66,26 @@ def test_logout_ends_the_session(staff):
     assert client.get(reverse("home")).status_code == 302
 
 
-def test_sessions_expire_when_idle_and_at_browser_close():
-    assert settings.SESSION_COOKIE_AGE <= 8 * 3600
-    assert settings.SESSION_SAVE_EVERY_REQUEST
-    assert settings.SESSION_EXPIRE_AT_BROWSER_CLOSE
+def test_an_idle_session_expires_and_an_active_one_is_extended(staff):
+    client = Client()
+    login(client, "window_a")
+    session = Session.objects.get(session_key=client.session.session_key)
+    # activity pushes the expiry forward (sliding idle timeout)
+    Session.objects.filter(pk=session.pk).update(expire_date=timezone.now() + dt.timedelta(minutes=5))
+    assert client.get(reverse("home")).status_code == 200
+    extended = Session.objects.get(pk=session.pk).expire_date
+    assert extended > timezone.now() + dt.timedelta(seconds=settings.SESSION_COOKIE_AGE - 60)
+    # idle past the limit: back to the login page
+    Session.objects.filter(pk=session.pk).update(expire_date=timezone.now() - dt.timedelta(seconds=1))
+    response = client.get(reverse("home"))
+    assert response.status_code == 302
+    assert response.url.startswith(reverse("login"))
+
+
+def test_the_session_cookie_ends_with_the_browser(staff):
+    client = Client()
+    response = login(client, "window_a")
+    assert response.cookies[settings.SESSION_COOKIE_NAME]["expires"] == ""
 
 
 def test_password_change_requires_the_old_password_and_a_strong_new_one(staff):
