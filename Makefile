@@ -60,8 +60,11 @@ format: venv
 	$(BIN)/ruff format .
 	$(BIN)/ruff check --fix .
 
+# Update the English catalog after changing UI text, translate the new entries (tests fail
+# while any is empty or fuzzy), then run it again to compile.
 messages: venv
-	DJANGO_SECRET_KEY=x $(BIN)/python manage.py makemessages -l en --ignore=.venv --ignore=var
+	DJANGO_SECRET_KEY=x $(BIN)/python manage.py makemessages -l en --no-obsolete --ignore=.venv --ignore=var --ignore=tests --ignore=bench
+	DJANGO_SECRET_KEY=x $(BIN)/python manage.py makemessages -d djangojs -l en --no-obsolete --ignore=.venv --ignore=var --ignore=static/vendor --ignore=tests
 	DJANGO_SECRET_KEY=x $(BIN)/python manage.py compilemessages -l en --ignore=.venv
 
 clean:
