@@ -218,3 +218,23 @@ class MeSerializer(serializers.ModelSerializer[User]):
         from bureau.workdays import admin_warnings
 
         return [{"code": w.code, "message": str(w.message)} for w in admin_warnings(obj)]
+
+
+class WorkdaysQuerySerializer(StrictInputSerializer):
+    start = serializers.DateField(label=_("起算日"))
+    days = serializers.IntegerField(label=_("工作日数"), min_value=0, max_value=1000, required=False)
+    end = serializers.DateField(label=_("截止日"), required=False)
+
+    def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
+        if ("days" in attrs) == ("end" in attrs):
+            raise serializers.ValidationError(
+                _("请给出 days（起算日后第几个工作日）或 end（两日之间有几个工作日）之一。"), code="days_or_end"
+            )
+        return attrs
+
+
+class WorkdaysSerializer(serializers.Serializer):
+    start = serializers.DateField()
+    days = serializers.IntegerField(help_text=_("工作日数（不含起算日）"))
+    end = serializers.DateField()
+    provisional = serializers.BooleanField(help_text=_("结果用到了尚未载入官方安排的年份，按周一至周五暂算"))

@@ -10,5 +10,6 @@ router.register("workers", views.WorkerViewSet, basename="worker")
 
 urlpatterns = [
     path("me/", views.MeView.as_view(), name="me"),
+    path("workdays/", views.WorkdaysView.as_view(), name="workdays"),
     *router.urls,
 ]

@@ -12,7 +12,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from bureau import roles, services
+from bureau import roles, services, workdays
 from bureau.api.base import ScopedGenericViewSet, ScopedReadOnlyViewSet, acting_user
 from bureau.api.filters import EmployerFilter, RegionFilter, WorkerFilter
 from bureau.api.serializers import (
@@ -20,6 +20,8 @@ from bureau.api.serializers import (
     EmployerSerializer,
     MeSerializer,
     RegionSerializer,
+    WorkdaysQuerySerializer,
+    WorkdaysSerializer,
     WorkerIdentitySerializer,
     WorkerInputSerializer,
     WorkerSerializer,
@@ -139,6 +141,32 @@ class WorkerViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedGene
             query=masked_query(self.request.META.get("QUERY_STRING", "")),
             remote_addr=client_ip(self.request),
         )
+
+
+class WorkdaysView(APIView):
+    """The working-day calendar: `?start=D&days=N` gives the date N working days after D (D not
+    counted); `?start=D1&end=D2` gives how many working days lie after D1 up to D2.
+    `provisional` is true when a year without an official schedule was counted on weekdays."""
+
+    @extend_schema(parameters=[WorkdaysQuerySerializer], responses=WorkdaysSerializer)
+    def get(self, request: Request) -> Response:
+        query = WorkdaysQuerySerializer(data=request.query_params.dict())
+        query.is_valid(raise_exception=True)
+        start = query.validated_data["start"]
+        calendar = workdays.WorkdayCalendar()
+        if "days" in query.validated_data:
+            deadline = calendar.add(start, query.validated_data["days"])
+            result = {
+                "start": start,
+                "days": query.validated_data["days"],
+                "end": deadline.date,
+                "provisional": deadline.provisional,
+            }
+        else:
+            end = query.validated_data["end"]
+            count = calendar.between(start, end)
+            result = {"start": start, "days": count.days, "end": end, "provisional": count.provisional}
+        return Response(WorkdaysSerializer(result).data)
 
 
 class MeView(APIView):

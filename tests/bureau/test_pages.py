@@ -9,9 +9,9 @@ import datetime as dt
 import pytest
 from django.conf import settings
 from django.contrib.sessions.models import Session
-from django.utils import timezone
 from django.test import Client
 from django.urls import reverse
+from django.utils import timezone
 
 from bureau import services
 from tests.conftest import PASSWORD, make_credit_code

@@ -406,3 +406,28 @@ def test_a_failing_broker_does_not_undo_the_load(db, recorded, django_capture_on
     assert year_is_official(2027)
     assert recorded == []
     assert "recompute_deadlines" in caplog.text
+
+
+def test_the_api_answers_n_working_days_after_a_date(staff, api):
+    client = api(staff["window_a"])
+    body = client.get("/api/v1/workdays/", {"start": "2026-09-28", "days": 5}).json()
+    assert body == {"start": "2026-09-28", "days": 5, "end": "2026-10-10", "provisional": False}
+    late = client.get("/api/v1/workdays/", {"start": "2026-12-15", "days": 60}).json()
+    assert late["provisional"] is True
+    assert late["end"] > "2027-01-01"
+
+
+def test_the_api_counts_working_days_between_two_dates(staff, api):
+    body = api(staff["window_a"]).get("/api/v1/workdays/", {"start": "2025-09-26", "end": "2025-10-10"}).json()
+    assert body["days"] == 5
+    assert body["provisional"] is False
+
+
+def test_the_api_refuses_a_question_without_days_or_end_and_anonymous_callers(staff, api):
+    response = api(staff["window_a"]).get("/api/v1/workdays/", {"start": "2026-01-05"})
+    assert response.status_code == 400
+    assert response.json()["errors"][0]["code"] == "days_or_end"
+    bad = api(staff["window_a"]).get("/api/v1/workdays/", {"start": "2026-02-30", "days": 3})
+    assert bad.status_code == 400
+    assert bad.json()["errors"][0]["field"] == "start"
+    assert api(None).get("/api/v1/workdays/", {"start": "2026-01-05", "days": 3}).status_code in (401, 403)
