@@ -19,6 +19,11 @@ CAPABILITIES: dict[str, frozenset[str]] = {
     "parties.reveal_pii": frozenset({Role.WINDOW, Role.INSPECTOR, *HEADS}),
     # see the bureau's staff and reference data
     "admin.manage": frozenset({Role.ADMIN}),
+    # complaint cases: see them (assistants and administrators do not), register them
+    "complaints.view": frozenset({Role.WINDOW, Role.INSPECTOR, *HEADS}),
+    "complaints.register": frozenset({Role.WINDOW, Role.INSPECTOR, *HEADS}),
+    # see who reported a violation (举报人): heads; assigned inspectors are checked per case
+    "complaints.reporter": frozenset(HEADS),
 }
 
 
