@@ -29,6 +29,7 @@ urlpatterns = [
     path("workers/new/", views.worker_new, name="ui-worker-new"),
     path("workers/<int:pk>/", views.worker_detail, name="ui-worker"),
     path("workers/<int:pk>/edit/", views.worker_edit, name="ui-worker-edit"),
+    path("", include("complaints.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("jsi18n/", JavaScriptCatalog.as_view(), name="javascript-catalog"),
     path("healthz", views.healthz, name="healthz"),

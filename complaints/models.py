@@ -67,6 +67,16 @@ class Status(models.TextChoices):
     WITHDRAWN = "withdrawn", _("已撤回")
 
 
+class Outcome(models.TextChoices):
+    PAID = "paid", _("已追发工资")
+    RECTIFIED = "rectified", _("已责令改正并整改")
+    PENALIZED = "penalized", _("已作出行政处罚")
+    MEDIATED = "mediated", _("调解结案")
+    TRANSFERRED = "transferred", _("已移送")
+    NO_VIOLATION = "no_violation", _("查无违法")
+    CANCELLED = "cancelled", _("撤销立案")
+
+
 class ComplaintQuerySet(ScopedQuerySet["Complaint"]):
     def scope_q(self, path: str) -> models.Q:
         return models.Q(county__path__startswith=path) | models.Q(township__path__startswith=path)
@@ -115,7 +125,7 @@ class Complaint(models.Model):
     investigation_due_provisional = models.BooleanField(default=False)
     extended = models.BooleanField(_("已延期"), default=False)
     closed_on = models.DateField(_("结案日期"), null=True, blank=True)
-    outcome = models.CharField(_("处理结果"), max_length=30, blank=True)
+    outcome = models.CharField(_("处理结果"), max_length=30, choices=Outcome.choices, blank=True)
     amount_recovered = models.DecimalField(
         _("追发金额（元）"), max_digits=14, decimal_places=2, default=Decimal("0.00"), validators=[MinValueValidator(0)]
     )

@@ -31,6 +31,7 @@ from complaints.models import (
     Complaint,
     Event,
     Kind,
+    Outcome,
     Status,
 )
 
@@ -340,8 +341,8 @@ def complaint_act(
     elif act == "request_extension" and complaint.extended:
         raise field_error("act", _("调查期限只能延长一次。"), "already_extended")
     elif act == "request_closure":
-        if not outcome:
-            raise field_error("outcome", _("请选择处理结果。"), "required")
+        if outcome not in Outcome.values:
+            raise field_error("outcome", _("请选择处理结果。"), "required" if not outcome else "invalid_choice")
         data["outcome"] = outcome
         data["amount_recovered"] = str(_money(amount_recovered or 0, "amount_recovered"))
         data["workers_paid"] = int(workers_paid or 0)

@@ -1,4 +1,4 @@
-from django.urls import path
+from django.urls import include, path
 from rest_framework.routers import DefaultRouter
 
 from bureau.api import views
@@ -12,4 +12,5 @@ urlpatterns = [
     path("me/", views.MeView.as_view(), name="me"),
     path("workdays/", views.WorkdaysView.as_view(), name="workdays"),
     *router.urls,
+    path("", include("complaints.api.urls")),
 ]

@@ -1,0 +1,6 @@
+from django.urls import path  # noqa: F401
+from rest_framework.routers import DefaultRouter
+
+router = DefaultRouter(trailing_slash=True)
+
+urlpatterns = [*router.urls]
