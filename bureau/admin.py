@@ -14,7 +14,7 @@ from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
 from bureau import roles, workdays
-from bureau.identifiers import mask_id_number
+from bureau.identifiers import mask_id_number, mask_phone
 from bureau.models import (
     CalendarDay,
     CalendarYear,
@@ -62,11 +62,29 @@ class ScopedAdmin(RoleAdmin):
 
 @admin.register(Region)
 class RegionAdmin(ScopedAdmin):
+    """An administrator keeps the divisions below his own region; his own region and its place
+    in the tree belong to the level above."""
+
     list_display = ["code", "name", "level", "parent"]
     list_filter = ["level"]
     search_fields = ["code", "name"]
     autocomplete_fields = ["parent"]
     readonly_fields = ["path"]
+    scoped_region_fields = ("parent",)
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        if obj is not None and not request.user.is_superuser and obj.pk == getattr(request.user, "region_id", None):
+            return False
+        return super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return request.user.is_superuser and super().has_delete_permission(request, obj)
+
+    def get_form(self, request: HttpRequest, obj: Any = None, change: bool = False, **kwargs: Any) -> Any:
+        form = super().get_form(request, obj, change=change, **kwargs)
+        if "parent" in form.base_fields and not request.user.is_superuser:
+            form.base_fields["parent"].required = True
+        return form
 
 
 class StaffRoleInline(RolePermissions, admin.TabularInline):
@@ -115,30 +133,44 @@ class UserAdmin(RoleAdmin, DjangoUserAdmin):
         return form
 
 
+class ReadOnlyAdmin(ScopedAdmin):
+    """Employers and workers are written only through the services (check digits, scope,
+    ownership, audit), from the staff pages or the API; the back office lists them."""
+
+    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+
 @admin.register(Employer)
-class EmployerAdmin(ScopedAdmin):
+class EmployerAdmin(ReadOnlyAdmin):
     list_display = ["name", "credit_code", "type", "region"]
     list_filter = ["type", "industry"]
     search_fields = ["name", "credit_code"]
-    autocomplete_fields = ["region"]
-    readonly_fields = ["created_by"]
-    scoped_region_fields = ("region",)
 
 
 @admin.register(Worker)
-class WorkerAdmin(ScopedAdmin):
-    list_display = ["name", "masked_id_number", "sex", "migrant"]
-    search_fields = ["name", "=id_number"]
-    raw_id_fields = ["home_region"]
-    readonly_fields = ["id_number", "birth_date", "sex", "created_by"]
-    exclude = ["regions"]
+class WorkerAdmin(ReadOnlyAdmin):
+    """Masked like the lists of the staff pages: the back office is no way around the
+    recorded identity reveal."""
 
-    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False  # workers are registered through the pages or the API (check digits, scope)
+    list_display = ["name", "masked_id_number", "sex", "migrant"]
+    search_fields = ["name"]
+    fields = ("name", "masked_id_number", "sex", "masked_phone", "home_region", "address", "migrant", "created_at")
+    readonly_fields = fields
 
     @admin.display(description=_("身份证号码"))
     def masked_id_number(self, obj: Worker) -> str:
         return mask_id_number(obj.id_number)
+
+    @admin.display(description=_("手机/电话"))
+    def masked_phone(self, obj: Worker) -> str:
+        return mask_phone(obj.phone)
 
 
 class CalendarYearForm(forms.ModelForm):
@@ -172,8 +204,28 @@ class CalendarYearForm(forms.ModelForm):
         return data
 
 
+class CalendarAdmin(RoleAdmin):
+    """The calendar is national: kept by system operators and city- or province-level
+    administrators, not by each county."""
+
+    def has_module_permission(self, request: HttpRequest) -> bool:
+        return roles.can_manage_calendar(request.user)
+
+    def has_view_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return roles.can_manage_calendar(request.user)
+
+    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return roles.can_manage_calendar(request.user)
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return roles.can_manage_calendar(request.user)
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return roles.can_manage_calendar(request.user)
+
+
 @admin.register(CalendarYear)
-class CalendarYearAdmin(RoleAdmin):
+class CalendarYearAdmin(CalendarAdmin):
     form = CalendarYearForm
     list_display = ["year", "source", "loaded_at", "loaded_by"]
 
@@ -189,7 +241,7 @@ class CalendarYearAdmin(RoleAdmin):
 
 
 @admin.register(CalendarDay)
-class CalendarDayAdmin(RoleAdmin):
+class CalendarDayAdmin(CalendarAdmin):
     list_display = ["date", "kind", "name"]
     list_filter = ["kind"]
     date_hierarchy = "date"

@@ -15,5 +15,7 @@ def staff(request: HttpRequest) -> dict[str, Any]:
         "can_edit_parties": roles.can(user, "parties.edit"),
         "can_reveal_pii": roles.can(user, "parties.reveal_pii"),
         "is_admin": roles.can(user, "admin.manage"),
+        "can_view_complaints": roles.can(user, "complaints.view"),
+        "can_register_complaints": roles.can(user, "complaints.register"),
         "staff_warnings": admin_warnings(user),
     }

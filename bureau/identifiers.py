@@ -145,16 +145,17 @@ def normalize_phone(raw: str) -> str:
 
 
 def format_phone(e164: str) -> str:
-    """A stored E.164 number as people write it (national format for China)."""
+    """A stored E.164 number as people write it (national format for China). A value that is
+    not a parsable number (typed in before validation existed) is shown as it is."""
     if not e164:
         return ""
-    number = phonenumbers.parse(e164, None)
-    fmt = (
-        phonenumbers.PhoneNumberFormat.NATIONAL
-        if number.country_code == 86
-        else phonenumbers.PhoneNumberFormat.INTERNATIONAL
-    )
-    return phonenumbers.format_number(number, fmt)
+    try:
+        number = phonenumbers.parse(e164, "CN")
+    except phonenumbers.NumberParseException:
+        return e164
+    if number.country_code == 86:
+        return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.NATIONAL)
+    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.INTERNATIONAL)
 
 
 def mask_id_number(value: str) -> str:
@@ -165,13 +166,11 @@ def mask_id_number(value: str) -> str:
 
 
 def mask_phone(e164: str) -> str:
-    """Keep the first three and last four digits of the national number: `138****5678`."""
+    """Keep the first three and last four digits of the number as written nationally:
+    `138****5678`, `057*****5678` for the landline 0579-8234-5678."""
     if not e164:
         return ""
-    try:
-        national = str(phonenumbers.parse(e164, None).national_number)
-    except phonenumbers.NumberParseException:
-        national = e164
-    if len(national) <= 7:
-        return national[:2] + "*" * (len(national) - 2)
-    return national[:3] + "*" * (len(national) - 7) + national[-4:]
+    digits = "".join(ch for ch in format_phone(e164) if ch.isdigit())
+    if len(digits) <= 7:
+        return digits[:2] + "*" * max(len(digits) - 2, 0)
+    return digits[:3] + "*" * (len(digits) - 7) + digits[-4:]

@@ -8,7 +8,7 @@ from typing import Any
 from django.core.exceptions import PermissionDenied
 from django.utils.translation import gettext as _
 
-from bureau.models import Role
+from bureau.models import RegionLevel, Role
 
 HEADS = frozenset({Role.BRIGADE_HEAD, Role.BUREAU_HEAD})
 
@@ -38,3 +38,14 @@ def can(user: Any, capability: str) -> bool:
 def require(user: Any, capability: str) -> None:
     if not can(user, capability):
         raise PermissionDenied(_("您的角色无权执行此操作。"))
+
+
+def can_manage_calendar(user: Any) -> bool:
+    """The working-day calendar is national: system operators, and administrators of a city or
+    a province, keep it."""
+    if not can(user, "admin.manage"):
+        return False
+    if user.is_superuser:
+        return True
+    region = getattr(user, "region", None)
+    return region is not None and region.level <= RegionLevel.CITY

@@ -7,9 +7,10 @@ codes; the API and the pages show them as they are.
 
 from __future__ import annotations
 
+import unicodedata
 from typing import Any
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
@@ -48,6 +49,35 @@ def _check_region(by: User, region: Region, *, field: str, min_level: int) -> No
         raise field_error(field, _("请选择县（区）或以下的区划。"), "region_level")
 
 
+TEXT_FIELDS = ("name", "legal_representative", "contact_person", "address")
+
+
+def clean_text(value: str) -> str:
+    """Text as people mean it: NFC, no invisible format or control characters (a name of only
+    a zero-width space is no name), single spaces."""
+    value = unicodedata.normalize("NFC", value or "")
+    value = "".join(ch for ch in value if unicodedata.category(ch) not in ("Cf", "Cc", "Co", "Cs"))
+    return " ".join(value.split())
+
+
+def _clean_texts(fields: dict[str, Any]) -> None:
+    for name in TEXT_FIELDS:
+        if isinstance(fields.get(name), str):
+            fields[name] = clean_text(fields[name])
+
+
+def _require_owner(by: User, region: Region | None, what: str) -> None:
+    """A record held by several regions is edited only by the region that holds it as its own
+    (where the employer is located; where the person was first registered)."""
+    if by.is_superuser:
+        return
+    if region is None or by.region is None or not region.path.startswith(by.region.path):
+        raise PermissionDenied(
+            _("%(what)s由%(region)s登记管理，只能由该单位修改；如需更正请与其联系。")
+            % {"what": what, "region": region.name if region else _("其他单位")}
+        )
+
+
 def _clean_phone(fields: dict[str, Any]) -> None:
     if "phone" in fields:
         try:
@@ -72,6 +102,7 @@ def _save(instance: Employer | Worker, *, exclude_unique: bool = True) -> None:
 def employer_create(*, by: User, **fields: Any) -> Employer:
     roles.require(by, "parties.edit")
     _reject_unknown(fields, EMPLOYER_FIELDS)
+    _clean_texts(fields)
     for required in ("credit_code", "name", "region"):
         if not fields.get(required):
             raise field_error(required, _("此项为必填项。"), "required")
@@ -115,7 +146,9 @@ def employer_register(*, by: User, **fields: Any) -> tuple[Employer, bool]:
 def employer_update(*, employer: Employer, by: User, **fields: Any) -> Employer:
     roles.require(by, "parties.edit")
     _reject_unknown(fields, EMPLOYER_FIELDS)
-    employer = Employer.objects.visible_to(by).select_for_update().get(pk=employer.pk)
+    employer = Employer.objects.visible_to(by).select_for_update(of=("self",)).get(pk=employer.pk)
+    _require_owner(by, employer.region, _("该单位"))
+    _clean_texts(fields)
     if "credit_code" in fields:
         fields["credit_code"] = _validated_credit_code(fields["credit_code"])
         if Employer.objects.filter(credit_code=fields["credit_code"]).exclude(pk=employer.pk).exists():
@@ -153,6 +186,7 @@ def worker_register(*, by: User, region: Region | None = None, **fields: Any) ->
     if region is None:
         raise field_error("region", _("此项为必填项。"), "required")
     _check_region(by, region, field="region", min_level=RegionLevel.COUNTY)
+    _clean_texts(fields)
     for required in ("name", "id_number"):
         if not fields.get(required):
             raise field_error(required, _("此项为必填项。"), "required")
@@ -184,11 +218,17 @@ def worker_register(*, by: User, region: Region | None = None, **fields: Any) ->
 def worker_update(*, worker: Worker, by: User, **fields: Any) -> Worker:
     roles.require(by, "parties.edit")
     _reject_unknown(fields, WORKER_FIELDS)
-    worker = Worker.objects.visible_to(by).select_for_update().get(pk=worker.pk)
+    worker = Worker.objects.visible_to(by).select_for_update(of=("self",)).get(pk=worker.pk)
+    first = worker.registrations.select_related("region").order_by("created_at", "id").first()
+    _require_owner(by, first.region if first else None, _("该劳动者信息"))
+    _clean_texts(fields)
     if "id_number" in fields:
         parsed = _parsed_id(fields["id_number"])
         if Worker.objects.filter(id_number=parsed.value).exclude(pk=worker.pk).exists():
             raise field_error("id_number", _("该身份证号码已登记。"), "duplicate")
+        if parsed.value != worker.id_number and "home_region" not in fields:
+            # the household registration follows the corrected number, as at registration
+            fields["home_region"] = Region.objects.filter(code=parsed.area_code).first()
         fields["id_number"] = parsed.value
         worker.birth_date, worker.sex = parsed.birth_date, parsed.sex
     _clean_phone(fields)

@@ -213,7 +213,7 @@ def admin_warnings(user: Any, today: dt.date | None = None) -> list[StaffWarning
     """The calendar warnings, for those who can act on them (administrators)."""
     from bureau import roles
 
-    if not roles.can(user, "admin.manage"):
+    if not roles.can_manage_calendar(user):
         return []
     return calendar_warnings(today)
 

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 from django.utils import timezone
@@ -220,12 +221,32 @@ class MeSerializer(serializers.ModelSerializer[User]):
         return [{"code": w.code, "message": str(w.message)} for w in admin_warnings(obj)]
 
 
+CALENDAR_FIRST, CALENDAR_LAST = dt.date(2000, 1, 1), dt.date(2100, 12, 31)
+MAX_SPAN_DAYS = 3660
+
+
+def _calendar_date(value: dt.date) -> dt.date:
+    if not CALENDAR_FIRST <= value <= CALENDAR_LAST:
+        raise serializers.ValidationError(_("日期应在2000年至2100年之间。"), code="date_out_of_range")
+    return value
+
+
 class WorkdaysQuerySerializer(StrictInputSerializer):
     start = serializers.DateField(label=_("起算日"))
     days = serializers.IntegerField(label=_("工作日数"), min_value=0, max_value=1000, required=False)
     end = serializers.DateField(label=_("截止日"), required=False)
 
+    def validate_start(self, value: dt.date) -> dt.date:
+        return _calendar_date(value)
+
+    def validate_end(self, value: dt.date) -> dt.date:
+        return _calendar_date(value)
+
     def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
+        if "end" in attrs and abs((attrs["end"] - attrs["start"]).days) > MAX_SPAN_DAYS:
+            raise serializers.ValidationError(
+                {"end": [serializers.ErrorDetail(str(_("两个日期相隔不能超过十年。")), code="span_too_long")]}
+            )
         if ("days" in attrs) == ("end" in attrs):
             raise serializers.ValidationError(
                 _("请给出 days（起算日后第几个工作日）或 end（两日之间有几个工作日）之一。"), code="days_or_end"

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from typing import Any
+
+from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
 from django.db import models, transaction
 from django.db.models.functions import Concat, Substr
@@ -70,6 +73,27 @@ class Region(models.Model):
                         models.Value(self.path), Substr("path", len(old_path) + 1), output_field=models.CharField()
                     )
                 )
+
+    def clean(self) -> None:
+        """The place in the tree must fit the code: a township's code starts with its county's,
+        a village's with its township's, and a parent is a level above."""
+        errors: dict[str, Any] = {}
+        expected = {
+            6: (RegionLevel.PROVINCE, RegionLevel.CITY, RegionLevel.COUNTY),
+            9: (RegionLevel.TOWNSHIP,),
+            12: (RegionLevel.VILLAGE,),
+        }
+        if self.code and self.level and self.level not in expected.get(len(self.code), ()):
+            errors["level"] = _("级别与区划代码的位数不符。")
+        if self.parent is not None:
+            if self.level and self.parent.level >= self.level:
+                errors["parent"] = _("上级区划的级别应高于本区划。")
+            elif self.code and len(self.code) > 6 and not self.code.startswith(self.parent.code[: len(self.code) - 3]):
+                errors["parent"] = _("区划代码应以上级区划的代码开头。")
+            elif self.pk and self.parent.path.startswith(self.path):
+                errors["parent"] = _("不能把区划移到它自己的下级之下。")
+        if errors:
+            raise ValidationError(errors)
 
     def contains(self, other: Region | None) -> bool:
         return other is not None and other.path.startswith(self.path)

@@ -43,11 +43,27 @@ async function api(method, url, body) {
   return { ok: response.ok, status: response.status, data };
 }
 
+/* Times as the bureau reads them: Beijing time, whatever the browser's zone. */
 function formatDateTime(value) {
   if (!value) return "—";
-  const d = new Date(value);
-  const pad = (n) => String(n).padStart(2, "0");
-  return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())} ${pad(d.getHours())}:${pad(d.getMinutes())}`;
+  const parts = new Intl.DateTimeFormat("en-CA", {
+    timeZone: "Asia/Shanghai", year: "numeric", month: "2-digit", day: "2-digit", hour: "2-digit", minute: "2-digit", hour12: false,
+  }).formatToParts(new Date(value));
+  const get = (type) => (parts.find((p) => p.type === type) || {}).value;
+  return `${get("year")}-${get("month")}-${get("day")} ${get("hour") === "24" ? "00" : get("hour")}:${get("minute")}`;
+}
+
+/* Drafts belong to the signed-in user (window PCs are shared) and go at logout. */
+function draftKey(name) {
+  const meta = document.querySelector('meta[name="user-id"]');
+  return `draft:${meta ? meta.content : ""}:${name}`;
+}
+
+function clearDrafts() {
+  for (let i = window.localStorage.length - 1; i >= 0; i--) {
+    const key = window.localStorage.key(i);
+    if (key && key.startsWith("draft:")) window.localStorage.removeItem(key);
+  }
 }
 
 /* Client-side checks for instant feedback; the server is the authority. */
@@ -139,7 +155,7 @@ document.addEventListener("alpine:init", () => {
     loaded: null,
     async init() {
       if (config.load) await this.load();
-      const key = "draft:" + config.draft;
+      const key = draftKey(config.draft);
       // A draft is worth keeping once something differs from the blank form (the region the
       // picker fills in by itself does not count).
       const dirty = (f) => Object.entries(f).some(([k, v]) => k !== "region" && v !== (config.initial[k] ?? ""));
@@ -210,14 +226,14 @@ document.addEventListener("alpine:init", () => {
       this.message = "";
       this.derived = "";
       this.restored = false;
-      if (config.draft) window.localStorage.removeItem("draft:" + config.draft);
+      if (config.draft) window.localStorage.removeItem(draftKey(config.draft));
     },
     async submit() {
       this.busy = true;
       const res = await api(config.method, config.url, this.payload());
       this.busy = false;
       if (res.ok) {
-        if (config.draft) window.localStorage.removeItem("draft:" + config.draft);
+        if (config.draft) window.localStorage.removeItem(draftKey(config.draft));
         let next = config.next.replace("{id}", res.data.id);
         if (res.status === 200 && config.method === "POST") next += "?linked=1";
         window.location.href = next;

@@ -135,24 +135,25 @@ def test_form_encoded_bodies_are_held_to_the_same_rules(staff: Any, api: Any, tr
     ],
 )
 def test_anonymous_requests_are_refused_in_the_error_format(method: str, url: str, db: Any) -> None:
-    # Session authentication comes first and sends no WWW-Authenticate challenge, so DRF
-    # answers 403 (not 401) to a request without credentials.
+    # Token authentication comes first, so a request without credentials gets 401 with a
+    # WWW-Authenticate challenge (session authentication alone would give 403).
     response = getattr(APIClient(), method)(url, {}, format="json")
-    assert_error(response, 403, "not_authenticated")
+    assert_error(response, 401, "not_authenticated")
+    assert response["WWW-Authenticate"] == "Token"
     assert has_chinese(response.json()["message"])
 
 
 def test_an_unknown_token_is_refused_in_the_error_format(db: Any) -> None:
     client = APIClient()
     client.credentials(HTTP_AUTHORIZATION="Token 0123456789abcdef0123456789abcdef01234567")
-    assert_error(client.get("/api/v1/employers/"), 403, "authentication_failed")
+    assert_error(client.get("/api/v1/employers/"), 401, "authentication_failed")
 
 
 def test_a_token_of_a_deactivated_user_is_refused(staff: Any, token_api: Any) -> None:
     client = token_api(staff["window_a"])
     staff["window_a"].is_active = False
     staff["window_a"].save()
-    assert_error(client.get("/api/v1/employers/"), 403, "authentication_failed")
+    assert_error(client.get("/api/v1/employers/"), 401, "authentication_failed")
 
 
 def test_a_valid_token_works_without_a_session(staff: Any, token_api: Any, make_employer: Any, tree: Tree) -> None:

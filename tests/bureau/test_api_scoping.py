@@ -266,7 +266,7 @@ def test_every_endpoint_is_scoped_to_the_users_region(
     # Anonymous: refused in the error format.
     anonymous = api(None)
     for url in (list_url, detail_url):
-        assert_error(anonymous.get(url), 403, "not_authenticated")
+        assert_error(anonymous.get(url), 401, "not_authenticated")
 
 
 def test_every_viewset_builds_its_queryset_from_a_scoped_queryset(rf: Any, staff: dict[str, User]) -> None:
@@ -342,7 +342,7 @@ def test_me_of_a_user_without_region_says_so(staff: Any, api: Any) -> None:
 
 
 def test_me_refuses_anonymous_in_the_error_format(db: Any, api: Any) -> None:
-    assert_error(api(None).get("/api/v1/me/"), 403, "not_authenticated")
+    assert_error(api(None).get("/api/v1/me/"), 401, "not_authenticated")
 
 
 def test_region_detail_is_by_code(staff: Any, api: Any, tree: Tree) -> None:

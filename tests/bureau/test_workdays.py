@@ -23,7 +23,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from bureau import workdays
-from bureau.models import CalendarDay, CalendarYear, DayKind, User
+from bureau.models import CalendarDay, CalendarYear, DayKind, Role, User
 from bureau.workdays import (
     Deadline,
     WorkdayCalendar,
@@ -349,15 +349,18 @@ def test_admin_add_form_shows_the_bad_lines(db):
 # --- the administrators' warning -------------------------------------------------------------
 
 
-def test_admin_warning_in_november_until_next_year_is_loaded(staff):
+def test_admin_warning_in_november_until_next_year_is_loaded(staff, tree, make_user):
+    city_admin = make_user("admin_city", tree.city, Role.ADMIN)
     november = D("2026-11-22")
-    warnings = admin_warnings(staff["admin_a"], today=november)
+    warnings = admin_warnings(city_admin, today=november)
     assert [w.code for w in warnings] == ["calendar_year_missing"]
     assert "2027年" in str(warnings[0].message)
     assert admin_warnings(staff["window_a"], today=november) == []
-    assert admin_warnings(staff["admin_a"], today=D("2026-06-01")) == []
-    load_sample_2027()
+    # the calendar is national: a county's administrator neither keeps it nor is warned
     assert admin_warnings(staff["admin_a"], today=november) == []
+    assert admin_warnings(city_admin, today=D("2026-06-01")) == []
+    load_sample_2027()
+    assert admin_warnings(city_admin, today=november) == []
 
 
 def test_the_current_year_is_warned_about_all_year(db):
@@ -430,4 +433,14 @@ def test_the_api_refuses_a_question_without_days_or_end_and_anonymous_callers(st
     bad = api(staff["window_a"]).get("/api/v1/workdays/", {"start": "2026-02-30", "days": 3})
     assert bad.status_code == 400
     assert bad.json()["errors"][0]["field"] == "start"
-    assert api(None).get("/api/v1/workdays/", {"start": "2026-01-05", "days": 3}).status_code in (401, 403)
+    assert api(None).get("/api/v1/workdays/", {"start": "2026-01-05", "days": 3}).status_code == 401
+
+
+def test_the_api_refuses_dates_outside_the_calendar_and_spans_over_ten_years(staff, api):
+    client = api(staff["window_a"])
+    far = client.get("/api/v1/workdays/", {"start": "9999-12-30", "days": 5})
+    assert far.status_code == 400
+    assert far.json()["errors"][0]["code"] == "date_out_of_range"
+    long = client.get("/api/v1/workdays/", {"start": "2001-01-01", "end": "2099-12-31"})
+    assert long.status_code == 400
+    assert long.json()["errors"][0]["code"] == "span_too_long"

@@ -12,8 +12,6 @@ from bureau import services
 from bureau.models import PersonalDataAccess, Worker
 from tests.conftest import make_id_number
 
-DRAFT_KEY = "draft:worker-new"
-
 
 def test_a_clerk_registers_a_worker_and_sees_the_full_id_number_only_on_request(logged_in, staff):
     id_number = make_id_number("339901", "19850315", "123")
@@ -70,8 +68,9 @@ def test_on_a_phone_the_worker_list_fits_the_screen_and_the_search_works(logged_
     assert page.evaluate("document.documentElement.scrollWidth") <= 390
 
 
-def test_a_half_typed_worker_form_survives_a_reload_and_clear_empties_it(logged_in):
+def test_a_half_typed_worker_form_survives_a_reload_and_clear_empties_it(logged_in, staff):
     page = logged_in("window_a")
+    draft_key = f"draft:{staff['window_a'].pk}:worker-new"
     page.goto("/workers/new/")
     id_input = page.locator("input[name=id_number]")
     name_input = page.locator("input[name=name]")
@@ -79,7 +78,7 @@ def test_a_half_typed_worker_form_survives_a_reload_and_clear_empties_it(logged_
     expect(restored).to_be_hidden()
     id_input.fill("3399011985")
     name_input.fill("赵")
-    page.wait_for_function(f"(localStorage.getItem('{DRAFT_KEY}') || '').includes('赵')")
+    page.wait_for_function(f"(localStorage.getItem('{draft_key}') || '').includes('赵')")
 
     page.reload()
     expect(id_input).to_have_value("3399011985")
@@ -95,7 +94,23 @@ def test_a_half_typed_worker_form_survives_a_reload_and_clear_empties_it(logged_
     expect(id_input).to_have_value("")
     expect(name_input).to_have_value("")
     expect(restored).to_be_hidden()
-    draft = page.evaluate(f"JSON.parse(localStorage.getItem('{DRAFT_KEY}') || '{{}}')")
+    draft = page.evaluate(f"JSON.parse(localStorage.getItem('{draft_key}') || '{{}}')")
     assert not draft.get("id_number")
     assert not draft.get("name")
     assert not Worker.objects.exists()
+
+
+def test_a_draft_is_not_shown_to_the_next_user_of_the_browser(logged_in):
+    page = logged_in("window_a")
+    page.goto("/workers/new/")
+    page.locator("input[name=name]").fill("窗口甲的来访者")
+    page.locator("input[name=id_number]").fill("339901198503")
+    page.wait_for_function("Object.keys(localStorage).some((k) => k.startsWith('draft:'))")
+    page.locator("details.usermenu summary").click()
+    page.get_by_test_id("logout").click()
+    expect(page).to_have_url(re.compile("/login/"))
+    assert page.evaluate("Object.keys(localStorage).filter((k) => k.startsWith('draft:')).length") == 0
+    page = logged_in("window_b")
+    page.goto("/workers/new/")
+    expect(page.locator("input[name=name]")).to_have_value("")
+    expect(page.locator("input[name=id_number]")).to_have_value("")
