@@ -47,7 +47,7 @@ def _roster_urls() -> dict[str, str]:
         return {
             "roster_template_url": reverse("complaint-roster-template"),
             "roster_check_url": reverse("complaint-roster-check"),
-            "roster_register_url": reverse("complaint-roster-register"),
+            "roster_register_url": reverse("complaint-roster-register-workers"),
         }
     except NoReverseMatch:
         return {}
