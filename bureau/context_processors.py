@@ -9,6 +9,7 @@ def staff(request: HttpRequest) -> dict[str, Any]:
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return {}
+    from bureau.notify import unread_count
     from bureau.workdays import admin_warnings
 
     return {
@@ -18,4 +19,5 @@ def staff(request: HttpRequest) -> dict[str, Any]:
         "can_view_complaints": roles.can(user, "complaints.view"),
         "can_register_complaints": roles.can(user, "complaints.register"),
         "staff_warnings": admin_warnings(user),
+        "unread_notifications": unread_count(user),
     }

@@ -16,6 +16,11 @@ DEFAULT_SCHEDULES: list[dict[str, Any]] = [
         "task": "bureau.check_calendar",
         "crontab": {"minute": "0", "hour": "7"},
     },
+    {
+        "name": "案件期限提醒 / notify of near and overdue case deadlines",
+        "task": "complaints.check_deadlines",
+        "crontab": {"minute": "30", "hour": "7"},
+    },
 ]
 
 

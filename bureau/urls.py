@@ -5,7 +5,7 @@ from django.urls import include, path
 from django.views.i18n import JavaScriptCatalog
 from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
 
-from bureau import views
+from bureau import views, views_notifications
 
 urlpatterns = [
     path("", views.home, name="home"),
@@ -29,6 +29,7 @@ urlpatterns = [
     path("workers/new/", views.worker_new, name="ui-worker-new"),
     path("workers/<int:pk>/", views.worker_detail, name="ui-worker"),
     path("workers/<int:pk>/edit/", views.worker_edit, name="ui-worker-edit"),
+    path("notifications/", views_notifications.notifications, name="notifications"),
     path("", include("complaints.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("jsi18n/", JavaScriptCatalog.as_view(), name="javascript-catalog"),

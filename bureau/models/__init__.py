@@ -1,5 +1,6 @@
 from bureau.models.audit import AccessAction, PersonalDataAccess
 from bureau.models.calendar import CalendarDay, CalendarYear, DayKind
+from bureau.models.notifications import Notification
 from bureau.models.parties import (
     Employer,
     EmployerRegistration,
@@ -23,6 +24,7 @@ __all__ = [
     "EmployerSize",
     "EmployerType",
     "Industry",
+    "Notification",
     "PersonalDataAccess",
     "Region",
     "RegionLevel",

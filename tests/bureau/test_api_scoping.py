@@ -13,6 +13,7 @@ from rest_framework.test import APIClient
 from bureau.api.base import ScopedGenericViewSet, ScopedReadOnlyViewSet, ScopedViewSetMixin
 from bureau.api.urls import router
 from bureau.models import Employer, Role, User, Worker
+from bureau.notify import notify
 from bureau.scoping import ScopedQuerySet
 from tests.bureau.conftest import assert_error, next_credit_code, next_id_number
 from tests.conftest import Tree
@@ -214,6 +215,10 @@ ROW_IN_COUNTY_A: dict[str, RowMaker] = {
     "region": lambda tree, staff, make_employer, make_worker: tree.town_a1,
     "employer": lambda tree, staff, make_employer, make_worker: make_employer(tree.town_a1),
     "worker": lambda tree, staff, make_employer, make_worker: make_worker(tree.town_a1),
+    # a notification is scoped to its addressee, who is in county A
+    "notification": lambda tree, staff, make_employer, make_worker: notify(
+        users=[staff["window_a"]], kind="test", title="t"
+    )[0],
 }
 
 REGISTERED = [(prefix, viewset, basename) for prefix, viewset, basename in router.registry]
