@@ -100,14 +100,14 @@ def next_number(county: Region, year: int) -> tuple[int, str]:
     return counter.last, f"{county.code}-{year}-{counter.last:04d}"
 
 
-def _money(value: Any, field: str) -> Decimal:
+def _money(value: Any, field: str, *, limit: Decimal = MAX_CLAIM) -> Decimal:
     try:
         amount = Decimal(str(value)).quantize(Decimal("0.01"))
     except (InvalidOperation, ValueError):
         raise field_error(field, _("金额格式不正确。"), "invalid") from None
     if amount < 0:
         raise field_error(field, _("金额不能为负数。"), "min_value")
-    if amount > MAX_CLAIM:
+    if amount > limit:
         raise field_error(field, _("金额超过每人1000万元，请核对。"), "max_value")
     return amount
 
@@ -344,8 +344,11 @@ def complaint_act(
         if outcome not in Outcome.values:
             raise field_error("outcome", _("请选择处理结果。"), "required" if not outcome else "invalid_choice")
         data["outcome"] = outcome
-        data["amount_recovered"] = str(_money(amount_recovered or 0, "amount_recovered"))
-        data["workers_paid"] = int(workers_paid or 0)
+        # The 10-million cap is per worker: a group case may recover more in total.
+        paid = int(workers_paid or 0)
+        limit = min(MAX_CLAIM * max(paid, 1), Decimal("999999999999.99"))  # the column's range
+        data["amount_recovered"] = str(_money(amount_recovered or 0, "amount_recovered", limit=limit))
+        data["workers_paid"] = paid
     elif act == "approve_closure":
         request = complaint.events.filter(action="request_closure").order_by("-at", "-id").first()
         proposed = request.data if request else {}

@@ -10,8 +10,8 @@ from django.urls import NoReverseMatch, reverse
 
 from bureau import roles
 from complaints.deadlines import deadline_state
-from complaints.services import county_of
 from complaints.models import Channel, Complaint, Kind, Outcome, Status
+from complaints.services import county_of
 
 
 def _require(request: HttpRequest, capability: str) -> None:
