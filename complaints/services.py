@@ -5,12 +5,14 @@ the scope and the workflow table, writes the timeline event and the audit trail.
 from __future__ import annotations
 
 import datetime as dt
+import uuid
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
@@ -24,6 +26,7 @@ from bureau.workdays import WorkdayCalendar
 from complaints import workflow
 from complaints.models import (
     MAX_CLAIM,
+    Attachment,
     CaseCounter,
     Category,
     Channel,
@@ -34,6 +37,7 @@ from complaints.models import (
     Outcome,
     Status,
 )
+from complaints.uploads import check_upload, display_file_name
 
 ACCEPTANCE_DAYS = 5  # 若干规定 art. 18
 INVESTIGATION_DAYS = 60  # 条例 art. 17
@@ -423,3 +427,29 @@ def recompute_deadlines(years: list[int]) -> int:
             complaint.save(update_fields=[*fields, "updated_at"])
             changed += 1
     return changed
+
+
+@transaction.atomic
+def attachment_add(*, complaint: Complaint, by: User, file: UploadedFile, event: Event | None = None) -> Attachment:
+    """Store a file on a case the user can see. The stored name is random (the displayed
+    name is kept apart), so nothing of the user's file name reaches the file system."""
+    complaint = Complaint.objects.visible_to(by).select_related("county").get(pk=complaint.pk)
+    if event is not None and event.complaint_id != complaint.pk:
+        raise ValidationError({"event": [ValidationError(_("该进程不属于本案。"), code="does_not_exist")]})
+    found = check_upload(file)
+    attachment = Attachment(
+        complaint=complaint,
+        event=event,
+        name=display_file_name(file.name or ""),
+        content_type=found.content_type,
+        size=file.size or 0,
+        uploaded_by=by,
+    )
+    attachment.file.save(f"{uuid.uuid4().hex}{found.extension}", file, save=False)
+    try:
+        with acting_as(by):
+            attachment.save()
+    except Exception:
+        attachment.file.delete(save=False)
+        raise
+    return attachment

@@ -35,8 +35,8 @@ from complaints import exports, selectors, services
 from complaints.api import inputs
 from complaints.api import serializers as s
 from complaints.api.filters import ComplaintFilter, ComplaintOrdering
-from complaints.api.uploads import attachment_add
 from complaints.models import Category, Complaint, Event
+from complaints.services import attachment_add
 
 IDEMPOTENCY_HEADER = "Idempotency-Key"
 REPORTER_MODEL = "complaints.Complaint.reporter"

@@ -7,7 +7,6 @@ file header). Everything else, executables, scripts, HTML and other zips include
 
 from __future__ import annotations
 
-import uuid
 import zipfile
 from dataclasses import dataclass
 from pathlib import PurePath
@@ -16,12 +15,7 @@ from typing import IO
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
-from django.db import transaction
 from django.utils.translation import gettext as _
-
-from bureau.audit import acting_as
-from bureau.models import User
-from complaints.models import Attachment, Complaint, Event
 
 DEFAULT_MAX_BYTES = 10 * 1024 * 1024
 OLE_HEADER = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
@@ -89,7 +83,7 @@ def sniff(file: IO[bytes], name: str = "") -> FileType | None:
     return found
 
 
-def clean_name(name: str) -> str:
+def display_file_name(name: str) -> str:
     """The name shown for a file: its last path part, without control characters."""
     base = PurePath(name.replace("\\", "/")).name
     base = "".join(char for char in base if char.isprintable()).strip()
@@ -128,29 +122,3 @@ def check_upload(file: UploadedFile) -> FileType:
             }
         )
     return found
-
-
-@transaction.atomic
-def attachment_add(*, complaint: Complaint, by: User, file: UploadedFile, event: Event | None = None) -> Attachment:
-    """Store a file on a case the user can see. The stored name is random (the displayed
-    name is kept apart), so nothing of the user's file name reaches the file system."""
-    complaint = Complaint.objects.visible_to(by).select_related("county").get(pk=complaint.pk)
-    if event is not None and event.complaint_id != complaint.pk:
-        raise ValidationError({"event": [ValidationError(_("该进程不属于本案。"), code="does_not_exist")]})
-    found = check_upload(file)
-    attachment = Attachment(
-        complaint=complaint,
-        event=event,
-        name=clean_name(file.name or ""),
-        content_type=found.content_type,
-        size=file.size or 0,
-        uploaded_by=by,
-    )
-    attachment.file.save(f"{uuid.uuid4().hex}{found.extension}", file, save=False)
-    try:
-        with acting_as(by):
-            attachment.save()
-    except Exception:
-        attachment.file.delete(save=False)
-        raise
-    return attachment
