@@ -15,6 +15,7 @@ from bureau.api.urls import router
 from bureau.models import Employer, Role, User, Worker
 from bureau.notify import notify
 from bureau.scoping import ScopedQuerySet
+from complaints.api.urls import router as complaints_router
 from tests.bureau.conftest import assert_error, next_credit_code, next_id_number
 from tests.conftest import Tree
 
@@ -221,7 +222,30 @@ ROW_IN_COUNTY_A: dict[str, RowMaker] = {
     )[0],
 }
 
-REGISTERED = [(prefix, viewset, basename) for prefix, viewset, basename in router.registry]
+
+def _complaint_in_county_a(tree: Tree, staff: dict[str, User], make_employer: Any, make_worker: Any) -> Any:
+    from complaints.models import Category
+    from complaints.services import ComplainantInput, complaint_register
+
+    return complaint_register(
+        by=staff["window_a"],
+        employer=make_employer(tree.town_a1),
+        categories=[Category.objects.get(code="unpaid_wages")],
+        facts="拖欠工资",
+        complainants=[ComplainantInput(worker=make_worker(tree.town_a1))],
+    )
+
+
+ROW_IN_COUNTY_A["complaint"] = _complaint_in_county_a
+
+# National reference data (read-only lists, the same for every region) is not region-scoped.
+REFERENCE_DATA = {"complaint-category"}
+
+REGISTERED = [
+    (prefix, viewset, basename)
+    for prefix, viewset, basename in [*router.registry, *complaints_router.registry]
+    if basename not in REFERENCE_DATA
+]
 
 
 def _all_keys(client: APIClient, url: str, key: str) -> set[Any]:
@@ -274,9 +298,15 @@ def test_every_endpoint_is_scoped_to_the_users_region(
         assert_error(anonymous.get(url), 401, "not_authenticated")
 
 
+def test_reference_data_endpoints_are_read_only() -> None:
+    for _prefix, viewset, basename in complaints_router.registry:
+        if basename in REFERENCE_DATA:
+            assert not hasattr(viewset, "create") and not hasattr(viewset, "update"), basename
+
+
 def test_every_viewset_builds_its_queryset_from_a_scoped_queryset(rf: Any, staff: dict[str, User]) -> None:
-    for _prefix, viewset, _basename in router.registry:
-        view = viewset()
+    for _prefix, viewset, _basename in REGISTERED:
+        view = viewset(action="list")
         view.request = rf.get("/")
         view.request.user = staff["window_a"]
         queryset = view.get_queryset()
