@@ -91,3 +91,19 @@ def api() -> Callable[[User | None], APIClient]:
         return client
 
     return client_for
+
+
+@pytest.fixture(autouse=True)
+def _reference_data(request: pytest.FixtureRequest) -> None:
+    """Reference data that migrations create: a transactional test (browser tests, thread
+    tests) empties every table when it ends, so put it back for whichever test comes next."""
+    names = set(request.fixturenames)
+    if names & {"transactional_db", "live_server"}:
+        request.getfixturevalue("transactional_db")
+    elif "db" in names:
+        request.getfixturevalue("db")
+    else:
+        return
+    from complaints.categories import ensure_default_categories
+
+    ensure_default_categories()
