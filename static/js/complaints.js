@@ -30,6 +30,11 @@ function describeData(data) {
     .join("；");
 }
 
+/* Long enough to search: one Chinese character is a name part, one Latin letter or digit is not. */
+function searchable(q) {
+  return q.length >= 2 || /[\u3400-\u9fff]/.test(q);
+}
+
 function newIdempotencyKey() {
   if (window.crypto && window.crypto.randomUUID) return window.crypto.randomUUID();
   return String(Date.now()) + Math.random().toString(16).slice(2);
@@ -81,12 +86,15 @@ document.addEventListener("alpine:init", () => {
 
   /* A case: its facts, timeline and the acts this user may do now. */
   Alpine.data("caseDetail", (id) => ({
-    obj: null, error: "", current: null, act: {}, actErrors: {}, actMessage: "", actBusy: false,
+    obj: null, error: "", notice: "", current: null, act: {}, actErrors: {}, actMessage: "", actBusy: false,
     candidates: [], uploading: false, uploadError: "",
     async load() {
       const res = await api("GET", `/api/v1/complaints/${id}/`);
       if (res.ok) this.obj = res.data;
       else this.error = res.data.message;
+      if (res.ok && new URLSearchParams(window.location.search).get("registered")) {
+        this.notice = interpolate(gettext("已登记，案件编号 %s。请打印回执交给来访人。"), [res.data.number]);
+      }
     },
     async open(a) {
       this.current = a;
@@ -199,7 +207,7 @@ document.addEventListener("alpine:init", () => {
     async findEmployer() {
       const q = this.employerQuery.trim();
       this.employerIndex = -1;
-      if (q.length < 2) { this.employerHits = []; return; }
+      if (!searchable(q)) { this.employerHits = []; return; }
       const res = await api("GET", "/api/v1/employers/?page_size=8&q=" + encodeURIComponent(q));
       if (res.ok && q === this.employerQuery.trim()) this.employerHits = res.data.results;
     },
@@ -238,7 +246,7 @@ document.addEventListener("alpine:init", () => {
     async findWorker() {
       const q = this.workerQuery.trim();
       this.workerIndex = -1;
-      if (q.length < 2) { this.workerHits = []; return; }
+      if (!searchable(q)) { this.workerHits = []; return; }
       const res = await api("GET", "/api/v1/workers/?page_size=8&q=" + encodeURIComponent(q));
       if (res.ok && q === this.workerQuery.trim()) this.workerHits = res.data.results;
     },
@@ -321,7 +329,7 @@ document.addEventListener("alpine:init", () => {
     },
     payload() {
       const body = {
-        kind: this.kind, channel: this.channel, upstream_ref: this.upstream_ref, employer: this.employer ? this.employer.id : null,
+        kind: this.kind, channel: this.channel, upstream_ref: this.upstream_ref,
         project_name: this.project_name, site_address: this.site_address, categories: this.categories, facts: this.facts,
         anonymous: this.kind === "report" && this.anonymous,
         complainants: this.complainants.map((c) => {
@@ -331,6 +339,7 @@ document.addEventListener("alpine:init", () => {
           return item;
         }),
       };
+      if (this.employer) body.employer = this.employer.id;
       if (this.township) body.township = this.township;
       if (this.received_on) body.received_on = this.received_on;
       if (this.period_from) body.period_from = this.period_from;
