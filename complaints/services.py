@@ -342,6 +342,9 @@ def complaint_act(
         complaint.extended = True
         due = calendar.add(complaint.accepted_on, INVESTIGATION_DAYS + EXTENSION_DAYS)
         complaint.investigation_due, complaint.investigation_due_provisional = due.date, due.provisional
+    elif act == "decide_penalty" and not complaint.events.filter(action="notify_penalty").exists():
+        # 行政处罚法 arts. 44-45: the employer is told the facts and may state its case first.
+        raise field_error("act", _("作出处罚决定前，应先进行行政处罚事先告知（陈述申辩）。"), "penalty_notice_first")
     elif act == "request_extension" and complaint.extended:
         raise field_error("act", _("调查期限只能延长一次。"), "already_extended")
     elif act == "request_closure":

@@ -114,6 +114,9 @@ def test_each_act_through_the_api_moves_the_case_and_answers_with_the_case_page(
     start, who, body = ACTS[act]
     everyone = people(staff, inspector_a2)
     case = make_case(start)
+    if act == "decide_penalty":  # the employer is told and may state its case first
+        notice = {"act": "notify_penalty", "data": {"legal_basis": "《劳动保障监察条例》第二十六条"}}
+        assert api(everyone[who]).post(url(case), notice, format="json").status_code == 200
 
     response = api(everyone[who]).post(url(case), {"act": act, **resolve(body, everyone)}, format="json")
 

@@ -87,3 +87,18 @@ def test_a_complaint_about_acts_over_two_years_old_is_flagged(make_case):
     assert old.beyond_limitation
     recent = make_case(received_on=dt.date(2026, 6, 1), period_from=dt.date(2023, 1, 1), period_to=dt.date(2024, 6, 2))
     assert not recent.beyond_limitation
+
+
+def test_a_penalty_is_decided_only_after_the_employer_was_told_and_could_state_its_case(make_case, staff):
+    import pytest
+    from django.core.exceptions import ValidationError
+
+    case = make_case(Status.ACCEPTED)
+    with pytest.raises(ValidationError) as info:
+        services.complaint_act(complaint=case, by=staff["head_a"], act="decide_penalty")
+    assert info.value.error_dict["act"][0].code == "penalty_notice_first"
+    services.complaint_act(complaint=case, by=staff["head_a"], act="notify_penalty", data={"legal_basis": "条例第26条"})
+    event = services.complaint_act(
+        complaint=case, by=staff["head_a"], act="decide_penalty", data={"legal_basis": "条例第26条"}
+    )
+    assert event.action == "decide_penalty"

@@ -20,6 +20,9 @@ ACTORS = {
 @pytest.mark.parametrize("act", list(workflow.ACTS))
 def test_every_act_from_every_status(status, act, make_case, staff, inspector_a2):
     case = make_case(status)
+    if act == "decide_penalty" and status in workflow.ACTS["notify_penalty"].sources:
+        # a penalty is decided only after the employer was told (陈述申辩)
+        services.complaint_act(complaint=case, by=staff["head_a"], act="notify_penalty")
     events_before = Event.objects.filter(complaint=case).count()
     spec = workflow.ACTS[act]
     kwargs = act_kwargs(act, staff, inspector_a2)
