@@ -21,6 +21,10 @@ def ensure_default_categories() -> None:
 
     existing = set(Category.objects.values_list("code", flat=True))
     Category.objects.bulk_create(
-        [Category(code=code, name=name, ordering=order) for code, name, order in DEFAULT_CATEGORIES if code not in existing],
+        [
+            Category(code=code, name=name, ordering=order)
+            for code, name, order in DEFAULT_CATEGORIES
+            if code not in existing
+        ],
         ignore_conflicts=True,
     )

@@ -266,10 +266,13 @@ document.addEventListener("alpine:init", () => {
       this.workerHits = [];
       this.workerQuery = "";
       this.newWorker = null;
-      this.$nextTick(() => {
+      // The first complainant un-hides the table, and x-show shows an element only on the next
+      // animation frame (setTimeout when the tab is hidden): focus its amount after that.
+      const later = document.visibilityState === "visible" ? requestAnimationFrame : setTimeout;
+      this.$nextTick(() => later(() => {
         const inputs = document.querySelectorAll("[data-testid=amount]");
         if (inputs.length) inputs[inputs.length - 1].focus();
-      });
+      }));
     },
     startNewWorker() {
       const q = this.workerQuery.trim().toUpperCase();

@@ -22,6 +22,8 @@ from typing import Any
 import pytest
 from playwright.sync_api import Page, expect
 
+# The complaint fixtures, for the complaint journeys (test_complaints_*.py).
+from tests.complaints.conftest import employer_a, inspector_a2, make_case, wages, workers_a  # noqa: F401
 from tests.conftest import PASSWORD
 
 os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
