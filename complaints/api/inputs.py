@@ -90,7 +90,10 @@ class ComplaintRegisterSerializer(StrictInputSerializer):
     kind = serializers.ChoiceField(label=_("类型"), choices=Kind.choices, default=Kind.COMPLAINT)
     channel = serializers.ChoiceField(label=_("来源渠道"), choices=Channel.choices, default=Channel.WINDOW)
     upstream_ref = serializers.CharField(label=_("上游编号"), max_length=60, required=False, allow_blank=True)
-    employer = ScopedEmployerField(label=_("被投诉单位"))
+    employer = ScopedEmployerField(
+        label=_("被投诉单位"),
+        error_messages={"required": _("请选择或登记被投诉单位。"), "null": _("请选择或登记被投诉单位。")},
+    )
     project_name = serializers.CharField(label=_("工程项目"), max_length=200, required=False, allow_blank=True)
     site_address = serializers.CharField(label=_("发生地点"), max_length=255, required=False, allow_blank=True)
     township = ScopedRegionField(label=_("发生地乡镇（街道）"), required=False, allow_null=True)

@@ -353,6 +353,7 @@ document.addEventListener("alpine:init", () => {
       return body;
     },
     async submit() {
+      if (this.busy) return; // one request per form at a time (Ctrl+Enter pressed twice)
       this.busy = true;
       this.message = "";
       const res = await fetch("/api/v1/complaints/", {

@@ -157,7 +157,7 @@ def test_errors_are_shown_next_to_their_fields_and_nothing_is_stored(logged_in, 
 
     expect(page.get_by_test_id("form-message")).to_have_text("提交的数据有误，请检查标出的字段。")
     employer_error = page.locator(".suggest", has=page.get_by_test_id("employer-search")).locator(".field-error")
-    expect(employer_error).to_have_text("该字段是必填项。")
+    expect(employer_error).to_have_text("请选择或登记被投诉单位。")
     expect(page.get_by_test_id("employer-search")).to_have_attribute("aria-invalid", "true")
     expect(page.locator("[data-testid=categories] + .field-error")).to_have_text("请至少选择一个类别。")
     row = page.locator("[data-testid=intake-form] tbody tr").first
