@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 import django_filters
-from django.db.models import F, Q, QuerySet
+from django.db.models import Exists, F, OuterRef, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from rest_framework.filters import OrderingFilter
@@ -14,7 +14,7 @@ from rest_framework.request import Request
 
 from bureau.models import Region
 from complaints import selectors, workflow
-from complaints.models import Channel, Complaint, Kind, Status
+from complaints.models import Channel, Complainant, Complaint, Kind, Status
 
 
 class StatusInFilter(django_filters.BaseInFilter, django_filters.ChoiceFilter):
@@ -27,6 +27,7 @@ class ComplaintFilter(django_filters.FilterSet):
     township = django_filters.CharFilter(method="by_township", label=_("区划代码（含下级）"))
     employer = django_filters.NumberFilter(field_name="employer_id", label=_("用人单位编号"))
     inspector = django_filters.NumberFilter(method="by_inspector", label=_("承办监察员编号"))
+    worker = django_filters.NumberFilter(method="by_worker", label=_("投诉人（劳动者编号）"))
     channel = django_filters.ChoiceFilter(choices=Channel.choices, label=_("来源渠道"))
     kind = django_filters.ChoiceFilter(choices=Kind.choices, label=_("类型"))
     received_after = django_filters.DateFilter(field_name="received_on", lookup_expr="gte", label=_("收到日期起"))
@@ -47,6 +48,7 @@ class ComplaintFilter(django_filters.FilterSet):
             "township",
             "employer",
             "inspector",
+            "worker",
             "channel",
             "kind",
             "received_after",
@@ -71,6 +73,9 @@ class ComplaintFilter(django_filters.FilterSet):
 
     def by_inspector(self, queryset: QuerySet[Complaint], name: str, value: Any) -> QuerySet[Complaint]:
         return selectors.with_inspector(queryset, int(value))
+
+    def by_worker(self, queryset: QuerySet[Complaint], name: str, value: Any) -> QuerySet[Complaint]:
+        return queryset.filter(Exists(Complainant.objects.filter(complaint=OuterRef("pk"), worker_id=int(value))))
 
     def by_overdue(self, queryset: QuerySet[Complaint], name: str, value: bool) -> QuerySet[Complaint]:
         today = timezone.localdate()

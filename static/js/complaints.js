@@ -46,16 +46,27 @@ document.addEventListener("alpine:init", () => {
     const p = new URLSearchParams(window.location.search);
     return {
       q: p.get("q") || "", status: p.get("status") || "", channel: p.get("channel") || "",
+      category: p.get("category") || "", township: p.get("township") || "", categories: [], townships: [],
       mine: p.get("mine") === "true", overdue: p.get("overdue") === "true", pending: p.get("pending_approval") === "true",
       after: p.get("received_after") || "", before: p.get("received_before") || "",
       page: Number(p.get("page") || 1), rows: [], count: null, pages: 1, loading: false, error: "",
-      init() { this.load(); },
+      async init() {
+        this.load();
+        const [cats, towns] = await Promise.all([
+          api("GET", "/api/v1/complaint-categories/?page_size=100"),
+          api("GET", "/api/v1/regions/?level=4&page_size=200"),
+        ]);
+        if (cats.ok) this.categories = cats.data.results;
+        if (towns.ok) this.townships = towns.data.results;
+      },
       params() {
         const q = new URLSearchParams();
         if (this.q) q.set("q", this.q);
         if (this.status === "open") q.set("open", "true");
         else if (this.status) q.set("status", this.status);
         if (this.channel) q.set("channel", this.channel);
+        if (this.category) q.set("category", this.category);
+        if (this.township) q.set("township", this.township);
         if (this.mine) q.set("mine", "true");
         if (this.overdue) q.set("overdue", "true");
         if (this.pending) q.set("pending_approval", "true");
@@ -261,7 +272,9 @@ document.addEventListener("alpine:init", () => {
     },
     addWorker(w) {
       if (!this.complainants.some((c) => c.worker.id === w.id)) {
-        this.complainants.push({ worker: { id: w.id, name: w.name, id_number: w.id_number }, amount_claimed: "", period_from: "", period_to: "" });
+        const row = { worker: { id: w.id, name: w.name, id_number: w.id_number }, amount_claimed: "", period_from: "", period_to: "", history: null };
+        this.complainants.push(row);
+        this.workerHistory(row);
       }
       this.workerHits = [];
       this.workerQuery = "";
@@ -295,6 +308,13 @@ document.addEventListener("alpine:init", () => {
       this.addWorker(res.data);
     },
     removeComplainant(index) { this.complainants.splice(index, 1); },
+    /* Has this person complained before (here or in any case the user can see)? */
+    async workerHistory(row) {
+      const res = await api("GET", `/api/v1/complaints/?page_size=5&worker=${row.worker.id}`);
+      if (!res.ok) return;
+      const item = this.complainants.find((c) => c.worker.id === row.worker.id);
+      if (item) item.history = { count: res.data.count, rows: res.data.results };
+    },
     total() {
       return this.complainants.reduce((sum, c) => sum + Math.round(Number(c.amount_claimed || 0) * 100), 0) / 100;
     },

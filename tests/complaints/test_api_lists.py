@@ -399,3 +399,13 @@ def test_text_that_looks_like_a_formula_is_exported_as_text(
 
 def test_a_bad_filter_of_the_export_is_a_json_error(staff: Any, api: Any, tree: Any) -> None:
     assert_error(api(staff["window_a"]).get(EXPORT, {"received_after": "soon"}), 400, "invalid")
+
+
+def test_the_worker_filter_finds_the_cases_a_person_complained_in(make_case, staff, workers_a, api) -> None:
+    first = make_case()
+    make_case()
+    client = api(staff["window_a"])
+    rows = client.get("/api/v1/complaints/", {"worker": workers_a[0].pk}).json()["results"]
+    assert sorted(r["id"] for r in rows) == sorted(c.pk for c in Complaint.objects.all())
+    assert client.get("/api/v1/complaints/", {"worker": workers_a[2].pk}).json()["count"] == 0
+    assert first.pk in [r["id"] for r in rows]
