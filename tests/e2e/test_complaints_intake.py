@@ -261,3 +261,15 @@ def test_an_employer_with_earlier_complaints_stands_out_when_picked(logged_in, m
     expect(history).to_contain_text("该单位已有 1 件投诉举报记录")
     expect(history.get_by_role("link")).to_have_text(f"{earlier.number}（已登记）")
     expect(history).to_have_css("background-color", "rgb(255, 244, 214)")  # yellow
+
+
+def test_a_worker_who_complained_before_is_marked_when_added(logged_in, make_case, workers_a):
+    earlier = make_case()  # workers_a[0] and [1] complained in it
+    page = logged_in("window_a")
+    page.goto("/complaints/new/")
+    add_worker(page, workers_a[0].name, workers_a[0].name)
+    tag = page.get_by_test_id("worker-history")
+    expect(tag).to_have_text("已有1件")
+    assert earlier.number in (tag.get_attribute("title") or "")
+    add_worker(page, workers_a[2].name, workers_a[2].name)  # never complained
+    expect(page.get_by_test_id("worker-history")).to_have_count(1)
