@@ -101,47 +101,66 @@ function errorsByField(data) {
   return errors;
 }
 
+/* What every paged list shares: rows, count, pages, the page number in the address bar.
+ * `extra` brings the list's own filters and a load() that calls fetchPage(url, params). */
+function pagedList(extra) {
+  return Object.assign(
+    {
+      page: Number(new URLSearchParams(window.location.search).get("page") || 1),
+      rows: [],
+      count: null,
+      pages: 1,
+      loading: false,
+      error: "",
+      search() {
+        this.page = 1;
+        this.load();
+      },
+      go(page) {
+        this.page = page;
+        this.load();
+      },
+      /* GET url?params (plus the page); `shown` is what the address bar keeps, if not params. */
+      async fetchPage(url, params, shown) {
+        this.loading = true;
+        if (this.page > 1) params.set("page", this.page);
+        const visible = new URLSearchParams(shown || params);
+        if (this.page > 1) visible.set("page", this.page);
+        window.history.replaceState(null, "", "?" + visible.toString());
+        const res = await api("GET", url + "?" + params.toString());
+        this.loading = false;
+        if (!res.ok) {
+          this.error = res.data.message;
+          this.rows = [];
+          this.count = null;
+          return res;
+        }
+        this.error = "";
+        this.rows = res.data.results;
+        this.count = res.data.count;
+        this.pages = Math.max(1, Math.ceil(res.data.count / (Number(params.get("page_size")) || 25)));
+        return res;
+      },
+    },
+    extra,
+  );
+}
+
 document.addEventListener("alpine:init", () => {
   /* A list with one search box, paging, and the query kept in the address bar. */
-  Alpine.data("searchList", (url) => ({
-    q: new URLSearchParams(window.location.search).get("q") || "",
-    page: Number(new URLSearchParams(window.location.search).get("page") || 1),
-    rows: [],
-    count: null,
-    pages: 1,
-    loading: false,
-    error: "",
-    init() {
-      this.load();
-    },
-    search() {
-      this.page = 1;
-      this.load();
-    },
-    go(page) {
-      this.page = page;
-      this.load();
-    },
-    async load() {
-      this.loading = true;
-      const params = new URLSearchParams();
-      if (this.q) params.set("q", this.q);
-      if (this.page > 1) params.set("page", this.page);
-      window.history.replaceState(null, "", "?" + params.toString());
-      const res = await api("GET", url + "?" + params.toString());
-      this.loading = false;
-      if (!res.ok) {
-        this.error = res.data.message;
-        this.rows = [];
-        this.count = null;
-        return;
-      }
-      this.error = "";
-      this.rows = res.data.results;
-      this.count = res.data.count;
-      this.pages = Math.max(1, Math.ceil(res.data.count / 25));
-    },
-  }));
+  Alpine.data("searchList", (url) =>
+    pagedList({
+      q: new URLSearchParams(window.location.search).get("q") || "",
+      init() {
+        this.load();
+      },
+      load() {
+        const params = new URLSearchParams();
+        if (this.q) params.set("q", this.q);
+        return this.fetchPage(url, params);
+      },
+    }),
+  );
 
   /* A form posted as JSON; field errors shown under their fields; a draft kept in the browser
    * so a half-typed form survives a reload or a lost session. */

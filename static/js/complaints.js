@@ -44,12 +44,11 @@ document.addEventListener("alpine:init", () => {
   /* The queue: filters in the address bar; default order is the nearest deadline. */
   Alpine.data("complaintList", () => {
     const p = new URLSearchParams(window.location.search);
-    return {
+    return pagedList({
       q: p.get("q") || "", status: p.get("status") || "", channel: p.get("channel") || "",
       category: p.get("category") || "", township: p.get("township") || "", categories: [], townships: [],
       mine: p.get("mine") === "true", overdue: p.get("overdue") === "true", pending: p.get("pending_approval") === "true",
       after: p.get("received_after") || "", before: p.get("received_before") || "",
-      page: Number(p.get("page") || 1), rows: [], count: null, pages: 1, loading: false, error: "",
       async init() {
         this.load();
         const [cats, towns] = await Promise.all([
@@ -76,23 +75,14 @@ document.addEventListener("alpine:init", () => {
         return q;
       },
       exportUrl() { return "/api/v1/complaints/export.xlsx?" + this.params().toString(); },
-      search() { this.page = 1; this.load(); },
-      go(page) { this.page = page; this.load(); },
-      async load() {
-        this.loading = true;
+      load() {
         const q = this.params();
-        if (this.page > 1) q.set("page", this.page);
         const shown = new URLSearchParams(q);
         shown.delete("ordering");
         if (this.status === "open") { shown.delete("open"); shown.set("status", "open"); }
-        window.history.replaceState(null, "", "?" + shown.toString());
-        const res = await api("GET", "/api/v1/complaints/?" + q.toString());
-        this.loading = false;
-        if (!res.ok) { this.error = res.data.message; this.rows = []; this.count = null; return; }
-        this.error = ""; this.rows = res.data.results; this.count = res.data.count;
-        this.pages = Math.max(1, Math.ceil(res.data.count / 25));
+        return this.fetchPage("/api/v1/complaints/", q, shown);
       },
-    };
+    });
   });
 
   /* A case: its facts, timeline and the acts this user may do now. */
