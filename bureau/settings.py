@@ -209,6 +209,14 @@ SPECTACULAR_SETTINGS = {
     "COMPONENT_SPLIT_REQUEST": True,
 }
 
+# Cache (throttling of the public status lookup, among others): shared through Redis when
+# REDIS_URL is set, so every web process counts the same requests; per process otherwise.
+CACHES = {
+    "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": env("REDIS_URL")}
+    if "REDIS_URL" in env
+    else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
+}
+
 # Celery: Redis when REDIS_URL is set, otherwise tasks run in-process (eager).
 REDIS_URL: str | None = env("REDIS_URL", default=None)
 CELERY_BROKER_URL = REDIS_URL or "memory://"
