@@ -26,7 +26,11 @@ from bureau.models.audit import AccessAction, PersonalDataAccess
 
 # Personal identifiers appear masked in the change log too (with the same masks as the API),
 # and the birth date, which the masked ID number would otherwise give away, not at all.
-MASKED_FIELDS = {"Worker": ["id_number", "phone", "birth_date"]}
+MASKED_FIELDS = {
+    "Worker": ["id_number", "phone", "birth_date"],
+    # who reported a violation is confidential (条例 art. 9)
+    "Complaint": ["reporter_name", "reporter_phone", "reporter_contact"],
+}
 MASK_CALLABLE = "bureau.audit.mask_personal_value"
 
 
@@ -63,7 +67,8 @@ def register_models() -> None:
     for app_label in ("complaints", "wagecases", "inspections", "reemployment"):
         for app_model in apps.get_app_config(app_label).get_models():
             if not auditlog.contains(app_model):
-                auditlog.register(app_model)
+                masked = MASKED_FIELDS.get(app_model.__name__, [])
+                auditlog.register(app_model, mask_fields=masked, mask_callable=MASK_CALLABLE if masked else None)
 
 
 # The actor of the innermost `acting_as` block that is still open (None outside any).

@@ -94,7 +94,8 @@ def complaint_details() -> ComplaintQuerySet:
         Prefetch("complainants", queryset=Complainant.objects.select_related("worker").order_by("id")),
         Prefetch("events", queryset=Event.objects.select_related("by").order_by("at", "id")),
         Prefetch(
-            "attachments", queryset=Attachment.objects.select_related("uploaded_by").order_by("uploaded_at", "id")
+            "attachments",
+            queryset=Attachment.objects.select_related("uploaded_by", "event").order_by("uploaded_at", "id"),
         ),
     )
     return queryset

@@ -112,7 +112,9 @@ def _money(value: Any, field: str, *, limit: Decimal = MAX_CLAIM) -> Decimal:
     if amount < 0:
         raise field_error(field, _("金额不能为负数。"), "min_value")
     if amount > limit:
-        raise field_error(field, _("金额超过每人1000万元，请核对。"), "max_value")
+        if limit == MAX_CLAIM:
+            raise field_error(field, _("金额超过每人1000万元，请核对。"), "max_value")
+        raise field_error(field, _("金额超过%(limit)s元，请核对。") % {"limit": limit}, "max_value")
     return amount
 
 
@@ -323,6 +325,7 @@ def complaint_act(
     if on_date < complaint.received_on:
         raise field_error("on_date", _("日期不能早于收到投诉的日期。"), "before_received")
     data = dict(data or {})
+    _check_act_data(complaint, act, on_date, data, workers_paid)
     calendar = WorkdayCalendar()
     before = complaint.status
 
@@ -386,6 +389,47 @@ def complaint_act(
     return event
 
 
+def _name_with_extension(name: str, extension: str) -> str:
+    """The shown (and downloaded) name ends with the extension of what the file really is, so a
+    PDF uploaded as `x.html` is not opened as a web page."""
+    stem, dot, current = name.rpartition(".")
+    if dot and "." + current.lower() in {extension, ".jpeg" if extension == ".jpg" else extension}:
+        return name
+    return (stem if dot else name) + extension
+
+
+MAX_ACT_AMOUNT = Decimal("100000000.00")  # no penalty, mediation or recovery of one case comes near
+
+
+def _check_act_data(
+    complaint: Complaint, act: str, on_date: dt.date, data: dict[str, Any], workers_paid: int | None
+) -> None:
+    """Dates and amounts an act carries must make sense for the case: nothing before the case
+    was received (a rectification deadline not before the act itself), no absurd amounts, no
+    more workers paid than the case has complainants."""
+    for key, value in data.items():
+        if value in (None, ""):
+            continue
+        if key.endswith("_on") or key == "deadline":
+            try:
+                day = value if isinstance(value, dt.date) else dt.date.fromisoformat(str(value))
+            except ValueError:
+                raise field_error(f"data.{key}", _("日期格式不正确。"), "invalid") from None
+            earliest = on_date if key == "deadline" else complaint.received_on
+            if day < earliest:
+                raise field_error(f"data.{key}", _("日期不能早于%(day)s。") % {"day": earliest}, "before_received")
+            if key != "deadline" and day > timezone.localdate():
+                raise field_error(f"data.{key}", _("日期不能晚于今天。"), "date_in_future")
+        if key in ("amount", "proposed_amount"):
+            _money(value, f"data.{key}", limit=MAX_ACT_AMOUNT)
+    if act == "request_closure" and workers_paid:
+        count = complaint.complainants.count()
+        if count and workers_paid > count:
+            raise field_error(
+                "workers_paid", _("追发涉及人数不能多于本案投诉人数（%(n)s人）。") % {"n": count}, "too_many_workers"
+            )
+
+
 def _check_inspectors(complaint: Complaint, chosen: list[User]) -> None:
     if len({u.pk for u in chosen}) < 2:
         raise field_error("inspectors", _("调查应由两名以上监察员进行。"), "two_inspectors")
@@ -443,7 +487,7 @@ def attachment_add(*, complaint: Complaint, by: User, file: UploadedFile, event:
     attachment = Attachment(
         complaint=complaint,
         event=event,
-        name=display_file_name(file.name or ""),
+        name=_name_with_extension(display_file_name(file.name or ""), found.extension),
         content_type=found.content_type,
         size=file.size or 0,
         uploaded_by=by,

@@ -84,6 +84,8 @@ def complaint_receipt(request: HttpRequest, pk: int) -> HttpResponse:
             "complaint": complaint,
             "size": size,
             "deadline": deadline_state(complaint),
+            # what the complainant brought: files not attached to a later act of the bureau
+            "received_files": complaint.attachments.filter(event__isnull=True),
             "status_url": request.build_absolute_uri("/status/"),
         },
     )

@@ -93,7 +93,15 @@ ACTS: dict[str, Act] = {
         Act(
             "reject_extension", _("驳回延期"), frozenset({S.EXTENSION_REQUESTED}), S.ACCEPTED, HEADS, needs_reason=True
         ),
-        Act("request_closure", _("提请结案"), INVESTIGATING, S.CLOSURE_REQUESTED, INVESTIGATORS, assigned_only=True),
+        # not while an extension awaits a decision: the head decides that first
+        Act(
+            "request_closure",
+            _("提请结案"),
+            frozenset({S.ACCEPTED}),
+            S.CLOSURE_REQUESTED,
+            INVESTIGATORS,
+            assigned_only=True,
+        ),
         Act("approve_closure", _("批准结案"), frozenset({S.CLOSURE_REQUESTED}), S.CLOSED, HEADS),
         Act("reject_closure", _("退回结案"), frozenset({S.CLOSURE_REQUESTED}), S.ACCEPTED, HEADS, needs_reason=True),
         Act("follow_up", _("回访"), frozenset({S.CLOSED}), S.FOLLOWED_UP, INTAKE),

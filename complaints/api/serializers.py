@@ -223,7 +223,7 @@ class ComplaintDetailSerializer(ComplaintRowSerializer):
     amount_recovered = serializers.DecimalField(read_only=True, max_digits=16, decimal_places=2)
     complainants = ComplainantSerializer(many=True, read_only=True)
     events = serializers.SerializerMethodField()
-    attachments = AttachmentSerializer(many=True, read_only=True)
+    attachments = serializers.SerializerMethodField()
     allowed_acts = serializers.SerializerMethodField()
     reporter = serializers.SerializerMethodField(
         help_text=_("举报人身份，仅承办监察员和负责人可见，每次查看均记录；其他人为 null")
@@ -268,6 +268,14 @@ class ComplaintDetailSerializer(ComplaintRowSerializer):
         if not self.context.get("show_penalty_drafts", False):
             events = [e for e in events if e.action not in HIDDEN_FROM_WINDOW]
         return list(EventSerializer(events, many=True).data)
+
+    @extend_schema_field(AttachmentSerializer(many=True))
+    def get_attachments(self, obj: Complaint) -> list[dict[str, Any]]:
+        """Files attached to a hidden act (a penalty notice) are hidden with it."""
+        attachments = list(obj.attachments.all())
+        if not self.context.get("show_penalty_drafts", False):
+            attachments = [a for a in attachments if not (a.event and a.event.action in HIDDEN_FROM_WINDOW)]
+        return list(AttachmentSerializer(attachments, many=True, context=self.context).data)
 
     @extend_schema_field(AllowedActSerializer(many=True))
     def get_allowed_acts(self, obj: Complaint) -> list[dict[str, Any]]:

@@ -36,6 +36,7 @@ from complaints.api import inputs
 from complaints.api import serializers as s
 from complaints.api.filters import ComplaintFilter, ComplaintOrdering
 from complaints.models import Category, Complaint, Event
+from complaints.selectors import HIDDEN_FROM_WINDOW
 from complaints.services import attachment_add
 
 IDEMPOTENCY_HEADER = "Idempotency-Key"
@@ -287,8 +288,11 @@ class ComplaintViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedG
     def download(self, request: Request, pk: str | None = None, att_id: str | None = None) -> FileResponse:
         """The file of an attachment, to users who can see the case. Recorded."""
         complaint = self.get_object()
-        attachment = complaint.attachments.filter(pk=att_id).first()
-        if attachment is None:
+        attachment = complaint.attachments.select_related("event").filter(pk=att_id).first()
+        hidden = (
+            attachment is not None and attachment.event is not None and attachment.event.action in HIDDEN_FROM_WINDOW
+        )
+        if attachment is None or (hidden and not selectors.can_see_penalty_drafts(acting_user(request))):
             raise NotFound(_("未找到。"))
         self._record(AccessAction.VIEW, [attachment.pk], model="complaints.Attachment")
         response = FileResponse(

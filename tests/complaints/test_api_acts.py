@@ -162,10 +162,14 @@ def test_closure_carries_the_outcome_and_amounts_proposed(make_case: Any, staff:
 
 
 def test_a_group_case_may_recover_more_than_ten_million_in_total(make_case: Any, staff: Any, api: Any) -> None:
-    case = make_case(Status.ACCEPTED)
-    body = {"act": "request_closure", "outcome": "paid", "amount_recovered": "12000000.00", "workers_paid": 200}
+    case = make_case(Status.ACCEPTED)  # two complainants
+    body = {"act": "request_closure", "outcome": "paid", "amount_recovered": "12000000.00", "workers_paid": 2}
     response = api(staff["inspector_a"]).post(url(case), body, format="json")
     assert response.status_code == 200, response.content
+    case = make_case(Status.ACCEPTED)
+    body = {"act": "request_closure", "outcome": "paid", "amount_recovered": "100.00", "workers_paid": 3}
+    response = api(staff["inspector_a"]).post(url(case), body, format="json")
+    assert_error(response, 400, "invalid", [("workers_paid", "too_many_workers")])
     body = {"act": "request_closure", "outcome": "paid", "amount_recovered": "12000000.00", "workers_paid": 1}
     case = make_case(Status.ACCEPTED)
     response = api(staff["inspector_a"]).post(url(case), body, format="json")
