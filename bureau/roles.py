@@ -24,6 +24,10 @@ CAPABILITIES: dict[str, frozenset[str]] = {
     "complaints.register": frozenset({Role.WINDOW, Role.INSPECTOR, *HEADS}),
     # see who reported a violation (举报人): heads; assigned inspectors are checked per case
     "complaints.reporter": frozenset(HEADS),
+    # wage-arrears cases: window staff see them (to answer visitors); inspectors and heads
+    # open them, confirm what is owed, record and reverse payments, close them
+    "wagecases.view": frozenset({Role.WINDOW, Role.INSPECTOR, *HEADS}),
+    "wagecases.edit": frozenset({Role.INSPECTOR, *HEADS}),
 }
 
 

@@ -352,7 +352,13 @@ def test_me_gives_region_roles_and_capabilities_of_a_window_clerk(staff: Any, ap
     assert body["username"] == "window_a"
     assert body["region"] == {"code": "339901", "name": "东湖区"}
     assert body["roles"] == [Role.WINDOW]
-    assert body["capabilities"] == ["complaints.register", "complaints.view", "parties.edit", "parties.reveal_pii"]
+    assert body["capabilities"] == [
+        "complaints.register",
+        "complaints.view",
+        "parties.edit",
+        "parties.reveal_pii",
+        "wagecases.view",
+    ]
     assert body["is_superuser"] is False
 
 

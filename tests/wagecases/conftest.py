@@ -1,0 +1,111 @@
+"""Fixtures for wage cases, built through the real services: the complaint fixtures (employer
+and workers of county A, `make_case`), a `make_wagecase` that opens a case directly (and
+confirms its claims if asked), `pay` for a payment in one line, and `rows()` to count what is
+stored before and after a refused call."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Sequence
+from decimal import Decimal
+from typing import Any
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.utils import timezone
+
+from bureau.models import Employer, User, Worker
+from tests.complaints import conftest as complaint_fixtures
+from wagecases import services
+from wagecases.models import Allocation, Claim, Payment, WageCase, WageCaseCounter
+
+D = Decimal
+
+# The complaint fixtures, shared: employer and workers of county A, `make_case(status)`.
+employer_a = complaint_fixtures.employer_a
+employer_b = complaint_fixtures.employer_b
+workers_a = complaint_fixtures.workers_a
+inspector_a2 = complaint_fixtures.inspector_a2
+wages = complaint_fixtures.wages
+make_case = complaint_fixtures.make_case
+
+
+def today() -> dt.date:
+    return timezone.localdate()
+
+
+def days_ago(n: int) -> dt.date:
+    return today() - dt.timedelta(days=n)
+
+
+def codes(exc: ValidationError) -> dict[str, list[str]]:
+    """{field: [codes]} of a raised ValidationError."""
+    return {field: [e.code or "" for e in errors] for field, errors in exc.error_dict.items()}
+
+
+def code_of(exc: ValidationError) -> str:
+    """The one code of a ValidationError that names a single problem."""
+    found = [code for field_codes in codes(exc).values() for code in field_codes]
+    assert len(found) == 1, found
+    return found[0]
+
+
+def rows() -> dict[str, Any]:
+    """What is stored: row counts, and each claim's confirmation and each payment's reversal,
+    so a refused call can be shown to have changed nothing."""
+    return {
+        "cases": WageCase.objects.count(),
+        "claims": list(Claim.objects.order_by("id").values_list("id", "amount_confirmed", "confirmed_at")),
+        "payments": list(Payment.objects.order_by("id").values_list("id", "reversed_at")),
+        "allocations": list(Allocation.objects.order_by("id").values_list("id", "receipt_confirmed_at")),
+        "counters": list(WageCaseCounter.objects.order_by("id").values_list("id", "last")),
+    }
+
+
+@pytest.fixture
+def make_wagecase(staff: dict[str, User], employer_a: Employer, workers_a: list[Worker]) -> Callable[..., WageCase]:
+    def make(
+        claimed: Sequence[str] = ("8000.00", "4000.50"),
+        confirmed: Sequence[str | None] | None = None,
+        opened_on: dt.date | None = None,
+        by: str = "inspector_a",
+        **extra: Any,
+    ) -> WageCase:
+        case = services.wagecase_open(
+            by=staff[by],
+            employer=employer_a,
+            claims=[(workers_a[i], D(amount), None, None) for i, amount in enumerate(claimed)],
+            opened_on=opened_on or days_ago(10),
+            **extra,
+        )
+        for claim, amount in zip(case.claims.order_by("id"), confirmed or (), strict=False):
+            if amount is not None:
+                services.claim_confirm(by=staff[by], claim=claim, amount_confirmed=D(amount))
+        return case
+
+    return make
+
+
+@pytest.fixture
+def pay(staff: dict[str, User]) -> Callable[..., Payment]:
+    """pay(case, (claim, "100.00", "wages"), ...): a payment whose amount is the sum of its
+    allocations, paid today by the employer by bank transfer, unless told otherwise."""
+
+    def record(case: WageCase, *allocations: tuple[Claim, str, str], by: str = "inspector_a", **extra: Any) -> Payment:
+        fields: dict[str, Any] = {
+            "paid_on": today(),
+            "amount": sum((D(a) for _, a, _ in allocations), D("0.00")),
+            "payer": "employer",
+            "method": "bank_transfer",
+            "evidence": "工商银行回单 20261120-001",
+            **extra,
+        }
+        return services.payment_record(
+            by=staff[by], case=case, allocations=[(c, D(a), k) for c, a, k in allocations], **fields
+        )
+
+    return record
+
+
+def claims_of(case: WageCase) -> list[Claim]:
+    return list(case.claims.order_by("id"))

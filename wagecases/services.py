@@ -1,0 +1,495 @@
+"""Every write a user can make to a wage-arrears case: open it (directly, from an inspection
+finding, or from a complaint), confirm what each worker is owed, record a payment and its
+allocation to workers, reverse a payment entered in error, confirm a worker's receipt, close.
+
+Each runs in one transaction and locks the case row (`select_for_update`) before it reads
+any total, so concurrent payments on one case are serialized and a check such as "wages may
+not exceed what was confirmed" cannot be raced. Errors are Django `ValidationError`s keyed by
+field with stable codes (`bureau.services.field_error`); an act not allowed in the case's
+status raises `InvalidTransition`. Nothing is half-stored: a refused call changes no row.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from bureau import roles
+from bureau.audit import acting_as
+from bureau.models import Employer, Region, RegionLevel, User, Worker
+from bureau.services import field_error
+from complaints.services import county_of
+from wagecases import selectors, workflow
+from wagecases.models import (
+    FEN,
+    MAX_AMOUNT,
+    Allocation,
+    AllocationKind,
+    Claim,
+    Method,
+    Payer,
+    Payment,
+    Source,
+    Status,
+    TransferTarget,
+    WageCase,
+    WageCaseCounter,
+)
+
+# Complaints in these statuses are not pursued: no wage case is opened from them.
+COMPLAINT_NOT_PURSUED = frozenset({"not_accepted", "referred", "withdrawn"})
+# 加付赔偿金: 50%-100% of the amount owed (条例 art. 26; 劳动合同法 art. 85).
+COMPENSATION_CAP = Decimal("1.00")
+# What the payment column holds; a real payment is bounded by its allocations long before.
+PAYMENT_LIMIT = Decimal("999999999999.99")
+
+ClaimInput = tuple[Worker, Any, dt.date | None, dt.date | None]
+AllocationInput = tuple[Claim, Any, str]
+
+
+class InvalidTransition(Exception):
+    """An act not allowed in the case's current status (HTTP 409, with what is allowed)."""
+
+    def __init__(self, case: WageCase, act: str) -> None:
+        self.case = case
+        self.act = act
+        allowed = workflow.allowed_from(case.status)
+        self.allowed = [a.name for a in allowed]
+        self.message = _("欠薪案件当前状态为“%(status)s”，不能执行“%(act)s”。此状态下可以：%(allowed)s。") % {
+            "status": case.get_status_display(),
+            "act": workflow.ACTS[act].label,
+            "allowed": "、".join(str(a.label) for a in allowed) or _("无"),
+        }
+        super().__init__(self.message)
+
+
+def money(value: Any, field: str, *, positive: bool = False, limit: Decimal | None = MAX_AMOUNT) -> Decimal:
+    """An amount of yuan, exact to the fen: more decimal places are refused, not rounded."""
+    try:
+        # str() first: a float is taken as it prints (what was typed), not its binary value
+        amount = value if isinstance(value, Decimal) else Decimal(str(value).strip())
+    except (InvalidOperation, ValueError):
+        raise field_error(field, _("金额格式不正确。"), "invalid") from None
+    if not amount.is_finite():
+        raise field_error(field, _("金额格式不正确。"), "invalid")
+    if amount.adjusted() >= 15:  # beyond every limit, and beyond quantizing exactly
+        if amount < 0:
+            raise field_error(field, _("金额不能为负数。"), "min_value")
+        raise field_error(field, _("金额超过上限，请核对。"), "max_value")
+    if amount != amount.quantize(FEN):
+        raise field_error(field, _("金额最多两位小数（精确到分）。"), "max_decimal_places")
+    amount = amount.quantize(FEN)
+    if positive and amount <= 0:
+        raise field_error(field, _("金额应大于零。"), "min_value")
+    if amount < 0:
+        raise field_error(field, _("金额不能为负数。"), "min_value")
+    if limit is not None and amount > limit:
+        message = _("金额超过每人1000万元，请核对。") if limit == MAX_AMOUNT else _("金额超过上限，请核对。")
+        raise field_error(field, message, "max_value")
+    return amount
+
+
+def _check_period(prefix: str, start: dt.date | None, end: dt.date | None, today: dt.date) -> None:
+    for name, value in ((f"{prefix}period_from", start), (f"{prefix}period_to", end)):
+        if value and value > today:
+            raise field_error(name, _("日期不能晚于今天。"), "date_in_future")
+    if start and end and start > end:
+        raise field_error(f"{prefix}period_to", _("截止日不能早于起始日。"), "period_order")
+
+
+def _check_day(
+    field: str, day: dt.date, earliest: dt.date, today: dt.date, earliest_label: str, code: str = "before_opened"
+) -> None:
+    if day > today:
+        raise field_error(field, _("日期不能晚于今天。"), "date_in_future")
+    if day < earliest:
+        raise field_error(
+            field,
+            _("日期不能早于%(what)s（%(date)s）。") % {"what": earliest_label, "date": earliest.isoformat()},
+            code,
+        )
+
+
+def next_number(county: Region, year: int) -> tuple[int, str]:
+    """The next wage-case number of a county and year, under a row lock held until the
+    caller's transaction ends: a failed opening gives its number back, so there are no gaps."""
+    WageCaseCounter.objects.bulk_create([WageCaseCounter(county=county, year=year)], ignore_conflicts=True)
+    counter = WageCaseCounter.objects.select_for_update().get(county=county, year=year)
+    counter.last += 1
+    counter.save(update_fields=["last"])
+    return counter.last, f"{county.code}-{year}-W{counter.last:04d}"
+
+
+def _locked_case(by: User, case: WageCase, act: str) -> WageCase:
+    """The case re-read under a row lock, if the user may see it (else DoesNotExist, like a
+    missing case), and checked against the lifecycle table."""
+    locked = WageCase.objects.visible_to(by).select_for_update(of=("self",)).get(pk=case.pk)
+    if locked.status not in workflow.ACTS[act].sources:
+        raise InvalidTransition(locked, act)
+    return locked
+
+
+def _create_case(
+    *,
+    by: User,
+    county: Region,
+    employer: Employer,
+    source: str,
+    opened_on: dt.date,
+    claims: Sequence[tuple[Worker, Decimal, dt.date | None, dt.date | None]],
+    complaint: Any = None,
+) -> WageCase:
+    seq, number = next_number(county, opened_on.year)
+    with acting_as(by):
+        case = WageCase.objects.create(
+            county=county,
+            year=opened_on.year,
+            seq=seq,
+            number=number,
+            employer=employer,
+            source=source,
+            complaint=complaint,
+            opened_on=opened_on,
+            created_by=by,
+        )
+        for worker, amount, start, end in claims:
+            Claim.objects.create(case=case, worker=worker, amount_claimed=amount, period_from=start, period_to=end)
+    return case
+
+
+@transaction.atomic
+def wagecase_open(
+    *,
+    by: User,
+    employer: Employer,
+    claims: Sequence[ClaimInput],
+    county: Region | None = None,
+    opened_on: dt.date | None = None,
+    source: str = Source.DIRECT,
+) -> WageCase:
+    """Open a wage case directly or from an inspection finding, with each worker's claim
+    `(worker, amount_claimed, period_from, period_to)`. From a complaint: see
+    `wagecase_open_from_complaint`."""
+    roles.require(by, "wagecases.edit")
+    today = timezone.localdate()
+    opened_on = opened_on or today
+    if opened_on > today:
+        raise field_error("opened_on", _("日期不能晚于今天。"), "date_in_future")
+    if source not in (Source.DIRECT, Source.INSPECTION):
+        raise field_error("source", _("来源应为检查发现或直接立案；投诉案件请从投诉立案。"), "invalid_choice")
+    county = county or county_of(by.region)
+    if county is None:
+        raise field_error("county", _("请选择承办的县（区）。"), "required")
+    if county.level != RegionLevel.COUNTY or not Region.objects.visible_to(by).filter(pk=county.pk).exists():
+        raise field_error("county", _("区划不存在或不在您的辖区内。"), "does_not_exist")
+    if not Employer.objects.visible_to(by).filter(pk=employer.pk).exists():
+        raise field_error("employer", _("用人单位不存在或不在您的辖区内。"), "does_not_exist")
+    if not claims:
+        raise field_error("claims", _("请至少填写一名劳动者的欠薪请求。"), "required")
+    visible_workers = set(
+        Worker.objects.visible_to(by).filter(pk__in=[c[0].pk for c in claims]).values_list("pk", flat=True)
+    )
+    cleaned = []
+    seen: set[int] = set()
+    for index, (worker, amount, start, end) in enumerate(claims):
+        prefix = f"claims.{index}."
+        if worker.pk in seen:
+            raise field_error(prefix + "worker", _("同一劳动者重复出现。"), "duplicate")
+        seen.add(worker.pk)
+        if worker.pk not in visible_workers:
+            raise field_error(prefix + "worker", _("劳动者不存在或不在您的辖区内。"), "does_not_exist")
+        _check_period(prefix, start, end, today)
+        cleaned.append((worker, money(amount, prefix + "amount_claimed"), start, end))
+    return _create_case(by=by, county=county, employer=employer, source=source, opened_on=opened_on, claims=cleaned)
+
+
+@transaction.atomic
+def wagecase_open_from_complaint(*, by: User, complaint: Any, opened_on: dt.date | None = None) -> WageCase:
+    """Open the wage case of a complaint in one step: its county, employer and complainants,
+    each with the amount and period he claimed. A complaint has at most one wage case."""
+    roles.require(by, "wagecases.edit")
+    # The complaint model, through our foreign key: case apps do not import each other's models.
+    complaint_model: Any = WageCase._meta.get_field("complaint").related_model
+    complaint = (
+        complaint_model.objects.visible_to(by)
+        .select_for_update(of=("self",), no_key=True)  # two clerks opening at once: one waits
+        .get(pk=complaint.pk)
+    )
+    existing = WageCase.objects.filter(complaint=complaint).first()
+    if existing is not None:
+        raise field_error(
+            "complaint", _("该投诉已立欠薪案件（%(number)s）。") % {"number": existing.number}, "already_opened"
+        )
+    if complaint.status in COMPLAINT_NOT_PURSUED:
+        raise field_error(
+            "complaint",
+            _("投诉案件状态为“%(status)s”，不能立欠薪案件。") % {"status": complaint.get_status_display()},
+            "complaint_status",
+        )
+    today = timezone.localdate()
+    opened_on = opened_on or today
+    _check_day("opened_on", opened_on, complaint.received_on, today, _("收到投诉的日期"), "before_received")
+    claims = [
+        (c.worker, c.amount_claimed, c.period_from, c.period_to)
+        for c in complaint.complainants.select_related("worker").order_by("id")
+    ]
+    if not claims:
+        raise field_error("complaint", _("该案件没有投诉人，无法带入欠薪请求；请直接立案。"), "no_complainants")
+    return _create_case(
+        by=by,
+        county=complaint.county,
+        employer=complaint.employer,
+        source=Source.COMPLAINT,
+        opened_on=opened_on,
+        claims=claims,
+        complaint=complaint,
+    )
+
+
+def _claim_on_case(case: WageCase, claim: Claim, field: str) -> Claim:
+    found = selectors.claims_with_totals(Claim.objects.filter(case=case, pk=claim.pk)).first()
+    if found is None:
+        raise field_error(field, _("该劳动者不在本案中。"), "not_on_case")
+    return found
+
+
+@transaction.atomic
+def claim_confirm(*, by: User, claim: Claim, amount_confirmed: Any) -> Claim:
+    """The inspector confirms what the worker is owed (may be corrected later, but never below
+    the wages already paid to him, nor below the compensation already paid)."""
+    roles.require(by, "wagecases.edit")
+    case = _locked_case(by, claim.case, "confirm_claim")
+    current = _claim_on_case(case, claim, "claim")
+    amount = money(amount_confirmed, "amount_confirmed")
+    wages_paid: Decimal = current.wages_paid  # type: ignore[attr-defined]
+    compensation_paid: Decimal = current.compensation_paid  # type: ignore[attr-defined]
+    if amount < wages_paid:
+        raise field_error(
+            "amount_confirmed",
+            _("核定金额不能低于已追发的工资（%(paid)s元）。") % {"paid": wages_paid},
+            "below_allocated",
+        )
+    if compensation_paid > amount * COMPENSATION_CAP:
+        raise field_error(
+            "amount_confirmed",
+            _("已支付的加付赔偿金（%(paid)s元）超过核定金额的100%%。") % {"paid": compensation_paid},
+            "compensation_cap",
+        )
+    current.amount_confirmed = amount
+    current.confirmed_by = by
+    current.confirmed_at = timezone.now()
+    with acting_as(by):
+        current.save(update_fields=["amount_confirmed", "confirmed_by", "confirmed_at"])
+    return Claim.objects.get(pk=current.pk)
+
+
+@transaction.atomic
+def payment_record(
+    *,
+    by: User,
+    case: WageCase,
+    paid_on: dt.date,
+    amount: Any,
+    payer: str,
+    method: str,
+    evidence: str,
+    allocations: Sequence[AllocationInput],
+) -> Payment:
+    """Record money recovered and how it is split among the workers' claims.
+
+    The allocations add up exactly to the payment. Wages to a claim never exceed what was
+    confirmed; whatever is paid beyond that is compensation (加付赔偿金, at most 100% of the
+    confirmed wages) or interest, recorded as such."""
+    roles.require(by, "wagecases.edit")
+    case = _locked_case(by, case, "record_payment")
+    today = timezone.localdate()
+    total = money(amount, "amount", positive=True, limit=PAYMENT_LIMIT)
+    if paid_on is None:
+        raise field_error("paid_on", _("此项为必填项。"), "required")
+    _check_day("paid_on", paid_on, selectors.case_start(case), today, _("案件开始日期"))
+    if payer not in Payer.values:
+        raise field_error("payer", _("请选择支付方。"), "invalid_choice")
+    if method not in Method.values:
+        raise field_error("method", _("请选择支付方式。"), "invalid_choice")
+    evidence = (evidence or "").strip()
+    if not evidence:
+        raise field_error("evidence", _("请填写支付凭证（银行回单号、签收表等）。"), "required")
+    if not allocations:
+        raise field_error("allocations", _("请将款项分配给劳动者。"), "required")
+
+    claims = {
+        c.pk: c
+        for c in selectors.claims_with_totals(Claim.objects.filter(case=case, pk__in=[a[0].pk for a in allocations]))
+    }
+    cleaned: list[tuple[Claim, Decimal, str]] = []
+    seen: set[tuple[int, str]] = set()
+    for index, (claim, value, kind) in enumerate(allocations):
+        prefix = f"allocations.{index}."
+        if claim.pk not in claims:
+            raise field_error(prefix + "claim", _("该劳动者不在本案中。"), "not_on_case")
+        if kind not in AllocationKind.values:
+            raise field_error(prefix + "kind", _("请选择款项性质。"), "invalid_choice")
+        if (claim.pk, kind) in seen:
+            raise field_error(prefix + "claim", _("同一劳动者的同类款项重复出现，请合并。"), "duplicate")
+        seen.add((claim.pk, kind))
+        cleaned.append((claims[claim.pk], money(value, prefix + "amount", positive=True), kind))
+    allocated = sum((a for _c, a, _k in cleaned), Decimal("0.00"))
+    if allocated != total:
+        raise field_error(
+            "allocations",
+            _("分配合计%(allocated)s元，与款项金额%(amount)s元不符。") % {"allocated": allocated, "amount": total},
+            "allocation_sum",
+        )
+    for index, (claim, value, kind) in enumerate(cleaned):
+        _check_allocation(f"allocations.{index}.amount", claim, value, kind)
+
+    with acting_as(by):
+        payment = Payment.objects.create(
+            case=case,
+            paid_on=paid_on,
+            amount=total,
+            payer=payer,
+            method=method,
+            evidence=evidence,
+            recorded_by=by,
+        )
+        for claim, value, kind in cleaned:
+            Allocation.objects.create(payment=payment, claim=claim, amount=value, kind=kind)
+    return payment
+
+
+def _check_allocation(field: str, claim: Claim, value: Decimal, kind: str) -> None:
+    """Against what the claim (annotated with its totals, read under the case lock) has
+    received so far. Each (claim, kind) appears once per payment, so one check suffices."""
+    confirmed = claim.amount_confirmed
+    if confirmed is None:
+        raise field_error(
+            field,
+            _("该劳动者的欠薪金额尚未核定，请先核定再分配款项。"),
+            "unconfirmed",
+        )
+    if kind == AllocationKind.WAGES:
+        paid: Decimal = claim.wages_paid  # type: ignore[attr-defined]
+        if paid + value > confirmed:
+            raise field_error(
+                field,
+                _(
+                    "工资分配超过核定金额：核定%(confirmed)s元，已付%(paid)s元，本次最多%(left)s元；"
+                    "超出部分请登记为加付赔偿金或利息。"
+                )
+                % {"confirmed": confirmed, "paid": paid, "left": confirmed - paid},
+                "over_confirmed",
+            )
+    elif kind == AllocationKind.COMPENSATION:
+        paid = claim.compensation_paid  # type: ignore[attr-defined]
+        cap = (confirmed * COMPENSATION_CAP).quantize(FEN)
+        if paid + value > cap:
+            raise field_error(
+                field,
+                _("加付赔偿金最多为核定工资的100%%（%(cap)s元），已付%(paid)s元。") % {"cap": cap, "paid": paid},
+                "compensation_cap",
+            )
+
+
+@transaction.atomic
+def payment_reverse(*, by: User, payment: Payment, reason: str) -> Payment:
+    """Reverse a payment entered in error: it is stamped, never deleted, and its allocations
+    stop counting. A payment whose receipt a worker confirmed is not reversed."""
+    roles.require(by, "wagecases.edit")
+    case = _locked_case(by, payment.case, "reverse_payment")
+    current = Payment.objects.select_for_update().get(pk=payment.pk, case=case)
+    reason = (reason or "").strip()
+    if not reason:
+        raise field_error("reason", _("请填写冲销原因。"), "required")
+    if current.reversed_at is not None:
+        raise field_error(
+            "payment", _("该款项已于%(at)s冲销。") % {"at": current.reversed_at.date()}, "already_reversed"
+        )
+    if current.allocations.filter(receipt_confirmed_at__isnull=False).exists():
+        raise field_error("payment", _("已有劳动者确认收到该款项，不能冲销。"), "receipt_confirmed")
+    current.reversed_at = timezone.now()
+    current.reversed_by = by
+    current.reversal_reason = reason
+    with acting_as(by):
+        current.save(update_fields=["reversed_at", "reversed_by", "reversal_reason"])
+    return current
+
+
+@transaction.atomic
+def receipt_confirm(*, by: User, allocation: Allocation) -> Allocation:
+    """Record that the worker confirmed receiving his part of a payment (once)."""
+    roles.require(by, "wagecases.edit")
+    case = _locked_case(by, allocation.payment.case, "confirm_receipt")
+    current = (
+        Allocation.objects.select_for_update(of=("self",))
+        .select_related("payment")
+        .get(pk=allocation.pk, payment__case=case)
+    )
+    if current.payment.reversed_at is not None:
+        raise field_error("allocation", _("该款项已冲销，不能确认收款。"), "reversed")
+    if current.receipt_confirmed_at is not None:
+        raise field_error(
+            "allocation",
+            _("该笔款项已于%(at)s确认收款。") % {"at": timezone.localtime(current.receipt_confirmed_at).date()},
+            "already_confirmed",
+        )
+    current.receipt_confirmed_at = timezone.now()
+    current.receipt_confirmed_by = by
+    with acting_as(by):
+        current.save(update_fields=["receipt_confirmed_at", "receipt_confirmed_by"])
+    return current
+
+
+@transaction.atomic
+def wagecase_close(
+    *,
+    by: User,
+    case: WageCase,
+    transferred_to: str | None = None,
+    note: str = "",
+    closed_on: dt.date | None = None,
+) -> WageCase:
+    """Close the case: as paid when every claim is confirmed and nothing is outstanding;
+    otherwise the remainder is transferred (arbitration, court, public security, other)."""
+    roles.require(by, "wagecases.edit")
+    case = _locked_case(by, case, "close")
+    today = timezone.localdate()
+    closed_on = closed_on or today
+    _check_day("closed_on", closed_on, case.opened_on, today, _("立案日期"))
+    note = (note or "").strip()
+    totals = selectors.case_totals(case)
+    if not transferred_to:
+        if totals.unconfirmed:
+            raise field_error(
+                "transferred_to",
+                _("尚有%(n)d名劳动者的欠薪金额未核定：请先核定，或移送处理。") % {"n": totals.unconfirmed},
+                "unconfirmed",
+            )
+        if totals.outstanding > 0:
+            raise field_error(
+                "transferred_to",
+                _("尚欠%(amount)s元未清偿：清偿后方可结案，或选择移送机关。") % {"amount": totals.outstanding},
+                "outstanding",
+            )
+        case.status = Status.CLOSED_PAID
+        case.transferred_to = ""
+    else:
+        if transferred_to not in TransferTarget.values:
+            raise field_error("transferred_to", _("请选择移送机关。"), "invalid_choice")
+        if totals.fully_paid:
+            raise field_error("transferred_to", _("欠薪已全部清偿，应按清偿结案，无需移送。"), "nothing_outstanding")
+        if transferred_to == TransferTarget.OTHER and not note:
+            raise field_error("note", _("移送其他部门请注明部门和事由。"), "required")
+        case.status = Status.CLOSED_TRANSFERRED
+        case.transferred_to = transferred_to
+    case.closed_on = closed_on
+    case.transfer_note = note
+    with acting_as(by):
+        case.save(update_fields=["status", "closed_on", "transferred_to", "transfer_note", "updated_at"])
+    return case
