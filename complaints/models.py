@@ -1,7 +1,7 @@
 """Complaint and report cases (举报投诉案件) and their timeline.
 
 A case is handled by one county bureau (`county`), numbered per county and year without gaps
-(`CaseCounter`), and carries its statutory deadlines, computed on the working-day calendar and
+(`bureau.numbering`), and carries its statutory deadlines, computed on the working-day calendar and
 stored (with a `provisional` flag while they count days of a year whose official schedule is
 not loaded). Every change of state is an `Event` row: who, when, what, why.
 """
@@ -201,21 +201,6 @@ class Complainant(models.Model):
 
     def __str__(self) -> str:
         return f"{self.complaint} · {self.worker}"
-
-
-class CaseCounter(models.Model):
-    """The last number given per county and year; incremented under a row lock inside the
-    registering transaction, so numbers have no gaps and no duplicates."""
-
-    county = models.ForeignKey(Region, on_delete=models.PROTECT, related_name="+")
-    year = models.PositiveSmallIntegerField()
-    last = models.PositiveIntegerField(default=0)
-
-    class Meta:
-        constraints = [models.UniqueConstraint(fields=["county", "year"], name="casecounter_unique")]
-
-    def __str__(self) -> str:
-        return f"{self.county.code}-{self.year}: {self.last}"
 
 
 class Event(models.Model):

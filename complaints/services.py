@@ -18,16 +18,16 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from bureau import roles
+from bureau import numbering, roles
 from bureau.audit import acting_as
 from bureau.models import Employer, Region, RegionLevel, Role, User, Worker
+from bureau.numbering import county_of
 from bureau.services import field_error
 from bureau.workdays import WorkdayCalendar
 from complaints import workflow
 from complaints.models import (
     MAX_CLAIM,
     Attachment,
-    CaseCounter,
     Category,
     Channel,
     Complainant,
@@ -80,28 +80,9 @@ class ComplainantInput:
     is_contact: bool = False
 
 
-def county_of(region: Region | None) -> Region | None:
-    """The county-level region a region belongs to (itself if it is one)."""
-    if region is None:
-        return None
-    if region.level == RegionLevel.COUNTY:
-        return region
-    if region.level < RegionLevel.COUNTY:
-        return None
-    for ancestor in region.ancestors():
-        if ancestor.level == RegionLevel.COUNTY:
-            return ancestor
-    return None
-
-
 def next_number(county: Region, year: int) -> tuple[int, str]:
-    """The next case number of a county and year, under a row lock held until the caller's
-    transaction ends: a failed registration gives its number back, so there are no gaps."""
-    CaseCounter.objects.bulk_create([CaseCounter(county=county, year=year)], ignore_conflicts=True)
-    counter = CaseCounter.objects.select_for_update().get(county=county, year=year)
-    counter.last += 1
-    counter.save(update_fields=["last"])
-    return counter.last, f"{county.code}-{year}-{counter.last:04d}"
+    """The next complaint number of a county and year (see bureau.numbering)."""
+    return numbering.next_number("complaint", county, year)
 
 
 def _money(value: Any, field: str, *, limit: Decimal = MAX_CLAIM) -> Decimal:

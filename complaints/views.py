@@ -9,9 +9,9 @@ from django.shortcuts import get_object_or_404, render
 from django.urls import NoReverseMatch, reverse
 
 from bureau import roles
+from bureau.numbering import county_of
 from complaints.deadlines import deadline_state
 from complaints.models import Channel, Complaint, Kind, Outcome, Status
-from complaints.services import county_of
 
 
 def _require(request: HttpRequest, capability: str) -> None:

@@ -1,7 +1,7 @@
 """Wage-arrears cases (欠薪案件): what each worker is owed, what was recovered, who paid.
 
 A case is handled by one county bureau (`county`), numbered per county and year without gaps
-(`WageCaseCounter`, as complaints do, with a `W` in the number so the two series never
+(`bureau.numbering`, as complaints are, with a `W` in the number so the two series never
 collide). It holds one `Claim` per worker: the amount claimed and, separately, the amount the
 inspector confirmed. Money recovered is a `Payment` (date, amount, payer, method, evidence)
 split into `Allocation`s to claims, each a kind: wages, compensation (加付赔偿金) or interest.
@@ -143,21 +143,6 @@ class WageCase(models.Model):
     @property
     def is_open(self) -> bool:
         return self.status == Status.OPEN
-
-
-class WageCaseCounter(models.Model):
-    """The last wage-case number given per county and year; incremented under a row lock
-    inside the opening transaction (no gaps, no duplicates)."""
-
-    county = models.ForeignKey(Region, on_delete=models.PROTECT, related_name="+")
-    year = models.PositiveSmallIntegerField()
-    last = models.PositiveIntegerField(default=0)
-
-    class Meta:
-        constraints = [models.UniqueConstraint(fields=["county", "year"], name="wagecasecounter_unique")]
-
-    def __str__(self) -> str:
-        return f"{self.county.code}-{self.year}-W: {self.last}"
 
 
 class Claim(models.Model):

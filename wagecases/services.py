@@ -20,11 +20,11 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from bureau import roles
+from bureau import numbering, roles
 from bureau.audit import acting_as
 from bureau.models import Employer, Region, RegionLevel, User, Worker
+from bureau.numbering import county_of
 from bureau.services import field_error
-from complaints.services import county_of
 from wagecases import selectors, workflow
 from wagecases.models import (
     FEN,
@@ -39,7 +39,6 @@ from wagecases.models import (
     Status,
     TransferTarget,
     WageCase,
-    WageCaseCounter,
 )
 
 # Complaints in these statuses are not pursued: no wage case is opened from them.
@@ -117,13 +116,8 @@ def _check_day(
 
 
 def next_number(county: Region, year: int) -> tuple[int, str]:
-    """The next wage-case number of a county and year, under a row lock held until the
-    caller's transaction ends: a failed opening gives its number back, so there are no gaps."""
-    WageCaseCounter.objects.bulk_create([WageCaseCounter(county=county, year=year)], ignore_conflicts=True)
-    counter = WageCaseCounter.objects.select_for_update().get(county=county, year=year)
-    counter.last += 1
-    counter.save(update_fields=["last"])
-    return counter.last, f"{county.code}-{year}-W{counter.last:04d}"
+    """The next wage-case number of a county and year (see bureau.numbering)."""
+    return numbering.next_number("wagecase", county, year, prefix="W")
 
 
 def _locked_case(by: User, case: WageCase, act: str) -> WageCase:

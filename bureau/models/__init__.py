@@ -1,6 +1,7 @@
 from bureau.models.audit import AccessAction, PersonalDataAccess
 from bureau.models.calendar import CalendarDay, CalendarYear, DayKind
 from bureau.models.notifications import Notification
+from bureau.models.numbering import CaseCounter
 from bureau.models.parties import (
     Employer,
     EmployerRegistration,
@@ -18,6 +19,7 @@ __all__ = [
     "AccessAction",
     "CalendarDay",
     "CalendarYear",
+    "CaseCounter",
     "DayKind",
     "Employer",
     "EmployerRegistration",

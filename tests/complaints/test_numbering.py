@@ -10,9 +10,9 @@ import pytest
 from django.db import connection, transaction
 
 from bureau import services as core
-from bureau.models import Employer, Worker
+from bureau.models import CaseCounter, Employer, Worker
 from complaints import services
-from complaints.models import CaseCounter, Category, Complaint
+from complaints.models import Category, Complaint
 from tests.conftest import make_credit_code, make_id_number
 
 THREADS = 8
@@ -70,7 +70,7 @@ def test_a_failed_registration_gives_its_number_back(make_case, staff, employer_
         raise RuntimeError("the registration failed after taking a number")
     second = make_case()
     assert second.seq == first.seq + 1
-    assert CaseCounter.objects.get(county=first.county, year=first.year).last == second.seq
+    assert CaseCounter.objects.get(series="complaint", county=first.county, year=first.year).last == second.seq
 
 
 def test_numbers_restart_each_year_and_differ_between_counties(make_case, staff, tree, employer_b, wages):

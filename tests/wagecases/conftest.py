@@ -14,10 +14,10 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
-from bureau.models import Employer, User, Worker
+from bureau.models import CaseCounter, Employer, User, Worker
 from tests.complaints import conftest as complaint_fixtures
 from wagecases import services
-from wagecases.models import Allocation, Claim, Payment, WageCase, WageCaseCounter
+from wagecases.models import Allocation, Claim, Payment, WageCase
 
 D = Decimal
 
@@ -58,7 +58,7 @@ def rows() -> dict[str, Any]:
         "claims": list(Claim.objects.order_by("id").values_list("id", "amount_confirmed", "confirmed_at")),
         "payments": list(Payment.objects.order_by("id").values_list("id", "reversed_at")),
         "allocations": list(Allocation.objects.order_by("id").values_list("id", "receipt_confirmed_at")),
-        "counters": list(WageCaseCounter.objects.order_by("id").values_list("id", "last")),
+        "counters": list(CaseCounter.objects.filter(series="wagecase").order_by("id").values_list("id", "last")),
     }
 
 
