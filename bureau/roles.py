@@ -28,6 +28,9 @@ CAPABILITIES: dict[str, frozenset[str]] = {
     # open them, confirm what is owed, record and reverse payments, close them
     "wagecases.view": frozenset({Role.WINDOW, Role.INSPECTOR, *HEADS}),
     "wagecases.edit": frozenset({Role.INSPECTOR, *HEADS}),
+    # Defaulter list and major-violation publication: inspectors prepare, heads decide.
+    "wagecases.listings.propose": frozenset({Role.INSPECTOR, *HEADS}),
+    "wagecases.listings.decide": frozenset(HEADS),
 }
 
 

@@ -237,6 +237,15 @@ AUDITLOG_DISABLE_REMOTE_ADDR = False
 # Working-day calendar: warn administrators from this month on when next year is not loaded.
 CALENDAR_WARN_FROM_MONTH = env.int("CALENDAR_WARN_FROM_MONTH", default=11)
 
+# Defaulter list (人社部令45) and the crime of refusing to pay wages (最高法 2013 interpretation):
+# each province fixes the amounts inside the national ranges (5,000-20,000 yuan for one worker
+# owed 3 months or more; 30,000-100,000 for 10 or more workers). Defaults: the national floor.
+WAGE_CRIME_SINGLE_YUAN = env.int("WAGE_CRIME_SINGLE_YUAN", default=5000)
+WAGE_CRIME_SINGLE_MONTHS = env.int("WAGE_CRIME_SINGLE_MONTHS", default=3)
+WAGE_CRIME_GROUP_YUAN = env.int("WAGE_CRIME_GROUP_YUAN", default=30000)
+WAGE_CRIME_GROUP_WORKERS = env.int("WAGE_CRIME_GROUP_WORKERS", default=10)
+DEFAULTER_LISTING_YEARS = env.int("DEFAULTER_LISTING_YEARS", default=3)
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,

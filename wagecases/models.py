@@ -70,6 +70,123 @@ class AllocationKind(models.TextChoices):
     INTEREST = "interest", _("利息")
 
 
+class DepositForm(models.TextChoices):
+    CASH = "cash", _("现金存储")
+    BANK_GUARANTEE = "bank_guarantee", _("银行保函")
+    INSURANCE = "insurance", _("工程担保公司保函或保证保险")
+
+
+class PartyRole(models.TextChoices):
+    SUBCONTRACTOR = "subcontractor", _("专业分包单位")
+    LABOUR_SUBCONTRACTOR = "labour_subcontractor", _("劳务分包单位")
+    LABOUR_TEAM = "labour_team", _("班组")
+
+
+class ProjectQuerySet(ScopedQuerySet["Project"]):
+    def scope_q(self, path: str) -> models.Q:
+        return models.Q(county__path__startswith=path)
+
+    def visible_to(self, user: Any) -> ProjectQuerySet:
+        from bureau import roles
+
+        if not roles.can(user, "wagecases.view"):
+            return self.none()
+        return super().visible_to(user)  # type: ignore[return-value]
+
+
+class Project(models.Model):
+    """A construction project (工程项目) and its contracting chain: the developer (建设单位),
+    the general contractor (施工总承包单位) who opens the wage special account and pays first
+    when a subcontractor defaults (总包先行清偿), and its subcontractors and labour teams
+    (`ProjectParty`)."""
+
+    county = models.ForeignKey(Region, verbose_name=_("登记县（区）"), on_delete=models.PROTECT, related_name="+")
+    name = models.CharField(_("项目名称"), max_length=200)
+    site_region = models.ForeignKey(
+        Region, verbose_name=_("项目所在地"), on_delete=models.PROTECT, related_name="+"
+    )
+    address = models.CharField(_("项目地址"), max_length=200, blank=True)
+    developer = models.ForeignKey(
+        Employer, verbose_name=_("建设单位"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    general_contractor = models.ForeignKey(
+        Employer,
+        verbose_name=_("施工总承包单位"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="contracted_projects",
+    )
+    special_account_bank = models.CharField(_("工资专用账户开户行"), max_length=100, blank=True)
+    special_account_number = models.CharField(_("工资专用账户账号"), max_length=40, blank=True)
+    deposit_amount = models.DecimalField(
+        _("工资保证金（元）"), max_digits=14, decimal_places=2, null=True, blank=True, validators=[MinValueValidator(0)]
+    )
+    deposit_form = models.CharField(_("保证金形式"), max_length=20, choices=DepositForm.choices, blank=True)
+    started_on = models.DateField(_("开工日期"), null=True, blank=True)
+    completed_on = models.DateField(_("竣工日期"), null=True, blank=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(_("登记时间"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
+
+    objects = ProjectQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("工程项目")
+        verbose_name_plural = _("工程项目")
+        ordering = ["name", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["county", "name"], name="project_name_unique"),
+            models.CheckConstraint(
+                condition=models.Q(deposit_amount__isnull=True) | models.Q(deposit_amount__gte=0),
+                name="project_deposit_positive",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(started_on__isnull=True)
+                | models.Q(completed_on__isnull=True)
+                | models.Q(started_on__lte=models.F("completed_on")),
+                name="project_dates_ordered",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class ProjectParty(models.Model):
+    """A subcontractor or labour team on a project, under the party it contracted from
+    (`parent`; none: directly under the general contractor). A labour team that is not a
+    registered employer is known by its leader (班组长)."""
+
+    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="parties")
+    role = models.CharField(_("角色"), max_length=24, choices=PartyRole.choices)
+    employer = models.ForeignKey(
+        Employer, verbose_name=_("单位"), null=True, blank=True, on_delete=models.PROTECT, related_name="project_parts"
+    )
+    leader_name = models.CharField(_("班组长姓名"), max_length=50, blank=True)
+    leader_phone = models.CharField(_("班组长电话"), max_length=20, blank=True)
+    parent = models.ForeignKey(
+        "self", verbose_name=_("发包方"), null=True, blank=True, on_delete=models.PROTECT, related_name="children"
+    )
+    note = models.CharField(_("备注"), max_length=200, blank=True)
+
+    class Meta:
+        verbose_name = _("分包单位或班组")
+        verbose_name_plural = _("分包单位和班组")
+        ordering = ["id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["project", "employer"], condition=models.Q(employer__isnull=False), name="party_employer_unique"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(employer__isnull=False) | ~models.Q(leader_name=""), name="party_named"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return str(self.employer) if self.employer_id else self.leader_name
+
+
 class WageCaseQuerySet(ScopedQuerySet["WageCase"]):
     def scope_q(self, path: str) -> models.Q:
         return models.Q(county__path__startswith=path)
@@ -99,7 +216,20 @@ class WageCase(models.Model):
         on_delete=models.PROTECT,
         related_name="wage_cases",
     )
+    project = models.ForeignKey(
+        Project, verbose_name=_("工程项目"), null=True, blank=True, on_delete=models.PROTECT, related_name="wage_cases"
+    )
     opened_on = models.DateField(_("立案日期"))
+    inspectors = models.ManyToManyField(
+        settings.AUTH_USER_MODEL, verbose_name=_("承办监察员"), blank=True, related_name="assigned_wage_cases"
+    )
+    # 责令限期支付: the order to pay by a deadline; unmet, it leads to 加付赔偿金, transfer and listing.
+    payment_ordered_on = models.DateField(_("责令支付日期"), null=True, blank=True)
+    payment_due = models.DateField(_("限期支付截止日"), null=True, blank=True)
+    # 总包先行清偿: the general contractor ordered to pay first (construction projects).
+    contractor_ordered_on = models.DateField(_("责令总包先行清偿日期"), null=True, blank=True)
+    # 引发群体性事件或极端事件: one of the grounds of the defaulter list.
+    mass_incident = models.BooleanField(_("引发群体性或极端事件"), default=False)
     status = models.CharField(_("状态"), max_length=20, choices=Status.choices, default=Status.OPEN)
     closed_on = models.DateField(_("结案日期"), null=True, blank=True)
     transferred_to = models.CharField(_("移送机关"), max_length=20, choices=TransferTarget.choices, blank=True)
@@ -134,8 +264,20 @@ class WageCase(models.Model):
                 condition=models.Q(closed_on__isnull=True) | models.Q(closed_on__gte=models.F("opened_on")),
                 name="wagecase_closed_after_opened",
             ),
+            models.CheckConstraint(
+                condition=models.Q(payment_ordered_on__isnull=True, payment_due__isnull=True)
+                | models.Q(
+                    payment_ordered_on__isnull=False,
+                    payment_due__isnull=False,
+                    payment_due__gte=models.F("payment_ordered_on"),
+                ),
+                name="wagecase_payment_order",
+            ),
         ]
-        indexes = [models.Index(fields=["county", "status"], name="wagecase_county_status")]
+        indexes = [
+            models.Index(fields=["county", "status"], name="wagecase_county_status"),
+            models.Index(fields=["employer", "status"], name="wagecase_employer_status"),
+        ]
 
     def __str__(self) -> str:
         return self.number
@@ -215,6 +357,10 @@ class Payment(models.Model):
     # A payment to a group may exceed one worker's cap: the column allows up to 10^12 yuan.
     amount = models.DecimalField(_("金额（元）"), max_digits=14, decimal_places=2)
     payer = models.CharField(_("支付方"), max_length=20, choices=Payer.choices)
+    # Who paid, when it is an employer: the case's employer, or the project's general contractor.
+    payer_employer = models.ForeignKey(
+        Employer, verbose_name=_("付款单位"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
     method = models.CharField(_("支付方式"), max_length=20, choices=Method.choices)
     evidence = models.TextField(_("支付凭证"), max_length=2000)
     recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
@@ -276,3 +422,155 @@ class Allocation(models.Model):
 
     def __str__(self) -> str:
         return f"{self.payment_id} → {self.claim_id} {self.kind} {self.amount}"
+
+
+class ListingKind(models.TextChoices):
+    DEFAULTER = "defaulter", _("拖欠农民工工资失信联合惩戒对象名单")
+    MAJOR_VIOLATION = "major_violation", _("重大劳动保障违法行为社会公布")
+
+
+class ListingStatus(models.TextChoices):
+    PROPOSED = "proposed", _("拟列入（待告知）")
+    NOTIFIED = "notified", _("已告知（陈述申辩期）")
+    LISTED = "listed", _("已列入")
+    REJECTED = "rejected", _("不予列入")
+    REMOVED = "removed", _("已移出")
+
+
+LIVE_LISTING = (ListingStatus.PROPOSED, ListingStatus.NOTIFIED, ListingStatus.LISTED)
+
+
+class RemovalKind(models.TextChoices):
+    EARLY = "early", _("提前移出（信用修复）")
+    TERM_END = "term_end", _("期满移出")
+    REVOKED = "revoked", _("撤销列入决定")
+
+
+class ListingQuerySet(ScopedQuerySet["Listing"]):
+    def scope_q(self, path: str) -> models.Q:
+        return models.Q(county__path__startswith=path)
+
+    def visible_to(self, user: Any) -> ListingQuerySet:
+        """Staff who see wage cases see the listings in force (the window is told when it types
+        the employer); proposals and refusals are internal, for inspectors and heads."""
+        from bureau import roles
+
+        if not roles.can(user, "wagecases.view"):
+            return self.none()
+        scoped: ListingQuerySet = super().visible_to(user)  # type: ignore[assignment]
+        if not roles.can(user, "wagecases.listings.propose"):
+            scoped = scoped.filter(status=ListingStatus.LISTED)
+        return scoped
+
+    def in_force(self, on: Any) -> ListingQuerySet:
+        return self.filter(status=ListingStatus.LISTED, start_on__lte=on, end_on__gte=on)
+
+
+class Listing(models.Model):
+    """An employer proposed for, put on and taken off the defaulter list (人社部令45) or the
+    quarterly publication of major violations (部令29). The system proposes employers meeting
+    the criteria; a head decides after the employer was told and could object."""
+
+    county = models.ForeignKey(Region, verbose_name=_("决定机关所在县（区）"), on_delete=models.PROTECT, related_name="+")
+    employer = models.ForeignKey(Employer, verbose_name=_("用人单位"), on_delete=models.PROTECT, related_name="listings")
+    kind = models.CharField(_("类别"), max_length=20, choices=ListingKind.choices)
+    status = models.CharField(_("状态"), max_length=12, choices=ListingStatus.choices, default=ListingStatus.PROPOSED)
+    # The criteria met when proposed (codes, see wagecases.listings.CRITERIA) and the figures.
+    criteria = models.JSONField(_("符合的情形"), default=list)
+    facts = models.TextField(_("违法事实"), max_length=4000)
+    amount_owed = models.DecimalField(_("拖欠金额（元）"), max_digits=14, decimal_places=2, default=Decimal("0.00"))
+    workers_owed = models.PositiveIntegerField(_("涉及人数"), default=0)
+    wage_cases = models.ManyToManyField(WageCase, verbose_name=_("相关欠薪案件"), blank=True, related_name="listings")
+    proposed_at = models.DateTimeField(_("提出时间"), auto_now_add=True)
+    # None: proposed by the system's daily check.
+    proposed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    notified_on = models.DateField(_("告知日期"), null=True, blank=True)
+    objection_due = models.DateField(_("陈述申辩截止日"), null=True, blank=True)
+    objection_received_on = models.DateField(_("收到异议日期"), null=True, blank=True)
+    objection = models.TextField(_("陈述申辩意见"), max_length=4000, blank=True)
+    objection_result = models.TextField(_("复核意见"), max_length=4000, blank=True)
+    decision_due = models.DateField(_("决定期限"), null=True, blank=True)
+    decision_extended = models.BooleanField(_("决定期限已延长"), default=False)
+    decided_on = models.DateField(_("决定日期"), null=True, blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    decision_note = models.TextField(_("决定说明"), max_length=4000, blank=True)
+    start_on = models.DateField(_("列入起始日"), null=True, blank=True)
+    end_on = models.DateField(_("列入截止日"), null=True, blank=True)
+    removal_requested_on = models.DateField(_("申请提前移出日期"), null=True, blank=True)
+    removal_due = models.DateField(_("移出申请决定期限"), null=True, blank=True)
+    removal_pledge = models.BooleanField(_("已作出信用承诺"), default=False)
+    removal_request = models.TextField(_("移出申请说明"), max_length=4000, blank=True)
+    removed_on = models.DateField(_("移出日期"), null=True, blank=True)
+    removal_kind = models.CharField(_("移出方式"), max_length=12, choices=RemovalKind.choices, blank=True)
+    removal_note = models.TextField(_("移出说明"), max_length=4000, blank=True)
+    removed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
+
+    objects = ListingQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("失信名单或重大违法公布")
+        verbose_name_plural = _("失信名单和重大违法公布")
+        ordering = ["-proposed_at", "-id"]
+        constraints = [
+            # One live proposal or listing per employer and kind, in the whole country.
+            models.UniqueConstraint(
+                fields=["employer", "kind"],
+                condition=models.Q(status__in=["proposed", "notified", "listed"]),
+                name="listing_one_live",
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(status="listed")
+                | models.Q(decided_on__isnull=False, start_on__isnull=False, end_on__isnull=False),
+                name="listing_listed_dated",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(start_on__isnull=True)
+                | models.Q(end_on__isnull=True)
+                | models.Q(start_on__lte=models.F("end_on")),
+                name="listing_term_ordered",
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(status="removed") | (models.Q(removed_on__isnull=False) & ~models.Q(removal_kind="")),
+                name="listing_removed_dated",
+            ),
+        ]
+        indexes = [models.Index(fields=["employer", "status"], name="listing_employer_status")]
+
+    def __str__(self) -> str:
+        return f"{self.employer} · {self.get_kind_display()}"
+
+
+class Event(models.Model):
+    """One entry of the timeline of a wage case or of a listing: what was done, by whom, when
+    (None: the system), with the act's figures in `data`."""
+
+    case = models.ForeignKey(WageCase, null=True, blank=True, on_delete=models.CASCADE, related_name="events")
+    listing = models.ForeignKey(Listing, null=True, blank=True, on_delete=models.CASCADE, related_name="events")
+    action = models.CharField(_("操作"), max_length=30)
+    by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    at = models.DateTimeField(_("时间"), auto_now_add=True)
+    on_date = models.DateField(_("日期"))
+    note = models.TextField(_("说明"), max_length=4000, blank=True)
+    data = models.JSONField(default=dict, blank=True)
+
+    class Meta:
+        verbose_name = _("办理记录")
+        verbose_name_plural = _("办理记录")
+        ordering = ["at", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(case__isnull=False, listing__isnull=True)
+                | models.Q(case__isnull=True, listing__isnull=False),
+                name="wage_event_one_subject",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.case_id or self.listing_id} {self.action}"

@@ -16,15 +16,17 @@ from collections.abc import Sequence
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
+from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from bureau import numbering, roles
 from bureau.audit import acting_as
-from bureau.models import Employer, Region, RegionLevel, User, Worker
+from bureau.models import Employer, Region, RegionLevel, Role, User, Worker
 from bureau.numbering import county_of
-from bureau.services import field_error
+from bureau.services import clean_text, field_error
+from bureau.workdays import WorkdayCalendar
 from wagecases import selectors, workflow
 from wagecases.models import (
     FEN,
@@ -32,9 +34,11 @@ from wagecases.models import (
     Allocation,
     AllocationKind,
     Claim,
+    Event,
     Method,
     Payer,
     Payment,
+    Project,
     Source,
     Status,
     TransferTarget,
@@ -120,13 +124,34 @@ def next_number(county: Region, year: int) -> tuple[int, str]:
     return numbering.next_number("wagecase", county, year, prefix="W")
 
 
+def can_handle(user: User, case: WageCase) -> bool:
+    """Heads handle every case of their region; an inspector the cases assigned to him, or any
+    case nobody has been assigned to yet."""
+    if not roles.can(user, "wagecases.edit"):
+        return False
+    if user.has_role(*roles.HEADS) or user.is_superuser:
+        return True
+    assigned = set(case.inspectors.values_list("pk", flat=True))
+    return not assigned or user.pk in assigned
+
+
 def _locked_case(by: User, case: WageCase, act: str) -> WageCase:
     """The case re-read under a row lock, if the user may see it (else DoesNotExist, like a
-    missing case), and checked against the lifecycle table."""
+    missing case), checked against the assignment and the lifecycle table."""
     locked = WageCase.objects.visible_to(by).select_for_update(of=("self",)).get(pk=case.pk)
+    if not can_handle(by, locked):
+        raise PermissionDenied(_("本案已指派其他监察员承办，您不能办理。"))
     if locked.status not in workflow.ACTS[act].sources:
         raise InvalidTransition(locked, act)
     return locked
+
+
+def _event(
+    case: WageCase, by: User | None, action: str, on_date: dt.date | None = None, note: str = "", **data: Any
+) -> Event:
+    return Event.objects.create(
+        case=case, by=by, action=action, on_date=on_date or timezone.localdate(), note=note, data=data
+    )
 
 
 def _create_case(
@@ -138,6 +163,8 @@ def _create_case(
     opened_on: dt.date,
     claims: Sequence[tuple[Worker, Decimal, dt.date | None, dt.date | None]],
     complaint: Any = None,
+    project: Project | None = None,
+    inspectors: Sequence[User] = (),
 ) -> WageCase:
     seq, number = next_number(county, opened_on.year)
     with acting_as(by):
@@ -149,12 +176,55 @@ def _create_case(
             employer=employer,
             source=source,
             complaint=complaint,
+            project=project,
             opened_on=opened_on,
             created_by=by,
         )
         for worker, amount, start, end in claims:
             Claim.objects.create(case=case, worker=worker, amount_claimed=amount, period_from=start, period_to=end)
+        if inspectors:
+            case.inspectors.set(inspectors)
+        _event(
+            case,
+            by,
+            "open",
+            opened_on,
+            source=source,
+            complaint=complaint.number if complaint is not None else None,
+            workers=len(claims),
+            claimed=str(sum((c[1] for c in claims), Decimal("0.00"))),
+            inspectors=[u.username for u in inspectors],
+        )
     return case
+
+
+def _check_inspectors(county: Region, chosen: Sequence[User]) -> None:
+    """At least two inspectors (条例 art. 16), each an active inspector or head whose region
+    covers the case's county."""
+    if len({u.pk for u in chosen}) < 2:
+        raise field_error("inspectors", _("案件应由两名以上监察员办理。"), "two_inspectors")
+    for user in chosen:
+        region = user.region
+        covers = region is not None and county.path.startswith(region.path)
+        if not user.is_active or not user.has_role(Role.INSPECTOR, *roles.HEADS) or not covers:
+            raise field_error("inspectors", _("%(name)s 不是本县（区）的监察员。") % {"name": user}, "not_inspector")
+
+
+def _check_project(by: User, project: Project, county: Region, employer: Employer, field: str = "project") -> None:
+    """The project is the county's, and the employer is in its chain (developer, general
+    contractor, a subcontractor or a labour team's employer)."""
+    if not Project.objects.visible_to(by).filter(pk=project.pk, county=county).exists():
+        raise field_error(field, _("工程项目不存在或不属于本县（区）。"), "does_not_exist")
+    in_chain = (
+        employer.pk in (project.developer_id, project.general_contractor_id)
+        or project.parties.filter(employer=employer).exists()
+    )
+    if not in_chain:
+        raise field_error(
+            field,
+            _("欠薪单位不在该项目的建设、总包、分包单位之中，请先在项目中登记。"),
+            "not_in_project",
+        )
 
 
 @transaction.atomic
@@ -166,6 +236,8 @@ def wagecase_open(
     county: Region | None = None,
     opened_on: dt.date | None = None,
     source: str = Source.DIRECT,
+    project: Project | None = None,
+    inspectors: Sequence[User] = (),
 ) -> WageCase:
     """Open a wage case directly or from an inspection finding, with each worker's claim
     `(worker, amount_claimed, period_from, period_to)`. From a complaint: see
@@ -184,6 +256,10 @@ def wagecase_open(
         raise field_error("county", _("区划不存在或不在您的辖区内。"), "does_not_exist")
     if not Employer.objects.visible_to(by).filter(pk=employer.pk).exists():
         raise field_error("employer", _("用人单位不存在或不在您的辖区内。"), "does_not_exist")
+    if project is not None:
+        _check_project(by, project, county, employer)
+    if inspectors:
+        _check_inspectors(county, inspectors)
     if not claims:
         raise field_error("claims", _("请至少填写一名劳动者的欠薪请求。"), "required")
     visible_workers = set(
@@ -200,13 +276,25 @@ def wagecase_open(
             raise field_error(prefix + "worker", _("劳动者不存在或不在您的辖区内。"), "does_not_exist")
         _check_period(prefix, start, end, today)
         cleaned.append((worker, money(amount, prefix + "amount_claimed"), start, end))
-    return _create_case(by=by, county=county, employer=employer, source=source, opened_on=opened_on, claims=cleaned)
+    return _create_case(
+        by=by,
+        county=county,
+        employer=employer,
+        source=source,
+        opened_on=opened_on,
+        claims=cleaned,
+        project=project,
+        inspectors=inspectors,
+    )
 
 
 @transaction.atomic
-def wagecase_open_from_complaint(*, by: User, complaint: Any, opened_on: dt.date | None = None) -> WageCase:
-    """Open the wage case of a complaint in one step: its county, employer and complainants,
-    each with the amount and period he claimed. A complaint has at most one wage case."""
+def wagecase_open_from_complaint(
+    *, by: User, complaint: Any, opened_on: dt.date | None = None, project: Project | None = None
+) -> WageCase:
+    """Open the wage case of a complaint in one step: its county, employer, inspectors and
+    complainants, each with the amount and period he claimed. A complaint has at most one
+    wage case."""
     roles.require(by, "wagecases.edit")
     # The complaint model, through our foreign key: case apps do not import each other's models.
     complaint_model: Any = WageCase._meta.get_field("complaint").related_model
@@ -235,6 +323,8 @@ def wagecase_open_from_complaint(*, by: User, complaint: Any, opened_on: dt.date
     ]
     if not claims:
         raise field_error("complaint", _("该案件没有投诉人，无法带入欠薪请求；请直接立案。"), "no_complainants")
+    if project is not None:
+        _check_project(by, project, complaint.county, complaint.employer)
     return _create_case(
         by=by,
         county=complaint.county,
@@ -243,6 +333,8 @@ def wagecase_open_from_complaint(*, by: User, complaint: Any, opened_on: dt.date
         opened_on=opened_on,
         claims=claims,
         complaint=complaint,
+        project=project,
+        inspectors=list(complaint.inspectors.all()),
     )
 
 
@@ -275,11 +367,21 @@ def claim_confirm(*, by: User, claim: Claim, amount_confirmed: Any) -> Claim:
             _("已支付的加付赔偿金（%(paid)s元）超过核定金额的100%%。") % {"paid": compensation_paid},
             "compensation_cap",
         )
+    before = current.amount_confirmed
     current.amount_confirmed = amount
     current.confirmed_by = by
     current.confirmed_at = timezone.now()
     with acting_as(by):
         current.save(update_fields=["amount_confirmed", "confirmed_by", "confirmed_at"])
+        _event(
+            case,
+            by,
+            "confirm_claim",
+            worker=current.worker.name,
+            claim=current.pk,
+            amount=str(amount),
+            before=str(before) if before is not None else None,
+        )
     return Claim.objects.get(pk=current.pk)
 
 
@@ -311,6 +413,7 @@ def payment_record(
         raise field_error("payer", _("请选择支付方。"), "invalid_choice")
     if method not in Method.values:
         raise field_error("method", _("请选择支付方式。"), "invalid_choice")
+    payer_employer = _payer_employer(case, payer)
     evidence = (evidence or "").strip()
     if not evidence:
         raise field_error("evidence", _("请填写支付凭证（银行回单号、签收表等）。"), "required")
@@ -349,13 +452,41 @@ def payment_record(
             paid_on=paid_on,
             amount=total,
             payer=payer,
+            payer_employer=payer_employer,
             method=method,
             evidence=evidence,
             recorded_by=by,
         )
         for claim, value, kind in cleaned:
             Allocation.objects.create(payment=payment, claim=claim, amount=value, kind=kind)
+        _event(
+            case,
+            by,
+            "record_payment",
+            paid_on,
+            payment=payment.pk,
+            amount=str(total),
+            payer=payer,
+            workers=len({c.pk for c, _a, _k in cleaned}),
+        )
     return payment
+
+
+def _payer_employer(case: WageCase, payer: str) -> Employer | None:
+    """The employer who paid: the case's own, or the general contractor of its project, who
+    must then be known (总包先行清偿)."""
+    if payer == Payer.EMPLOYER:
+        return case.employer
+    if payer == Payer.GENERAL_CONTRACTOR:
+        project = case.project
+        if project is None or project.general_contractor is None:
+            raise field_error(
+                "payer",
+                _("本案未关联登记了施工总承包单位的工程项目，不能登记为总包先行清偿。"),
+                "no_general_contractor",
+            )
+        return project.general_contractor
+    return None
 
 
 def _check_allocation(field: str, claim: Claim, value: Decimal, kind: str) -> None:
@@ -412,6 +543,7 @@ def payment_reverse(*, by: User, payment: Payment, reason: str) -> Payment:
     current.reversal_reason = reason
     with acting_as(by):
         current.save(update_fields=["reversed_at", "reversed_by", "reversal_reason"])
+        _event(case, by, "reverse_payment", note=reason, payment=current.pk, amount=str(current.amount))
     return current
 
 
@@ -437,6 +569,15 @@ def receipt_confirm(*, by: User, allocation: Allocation) -> Allocation:
     current.receipt_confirmed_by = by
     with acting_as(by):
         current.save(update_fields=["receipt_confirmed_at", "receipt_confirmed_by"])
+        _event(
+            case,
+            by,
+            "confirm_receipt",
+            allocation=current.pk,
+            payment=current.payment_id,
+            worker=current.claim.worker.name,
+            amount=str(current.amount),
+        )
     return current
 
 
@@ -486,4 +627,173 @@ def wagecase_close(
     case.transfer_note = note
     with acting_as(by):
         case.save(update_fields=["status", "closed_on", "transferred_to", "transfer_note", "updated_at"])
+        _event(
+            case,
+            by,
+            "close",
+            closed_on,
+            note=note,
+            status=case.status,
+            transferred_to=case.transferred_to,
+            paid=str(totals.wages_paid),
+            outstanding=str(totals.outstanding),
+        )
+    return case
+
+
+@transaction.atomic
+def wagecase_assign(*, by: User, case: WageCase, inspectors: Sequence[User]) -> WageCase:
+    """Assign (or reassign) the inspectors who handle the case: heads only, once assigned."""
+    roles.require(by, "wagecases.edit")
+    locked = WageCase.objects.visible_to(by).select_for_update(of=("self",)).get(pk=case.pk)
+    if locked.inspectors.exists() and not (by.has_role(*roles.HEADS) or by.is_superuser):
+        raise PermissionDenied(_("改派承办监察员须由大队长或局长办理。"))
+    if locked.status not in workflow.ACTS["assign"].sources:
+        raise InvalidTransition(locked, "assign")
+    chosen = list(inspectors)
+    _check_inspectors(locked.county, chosen)
+    with acting_as(by):
+        locked.inspectors.set(chosen)
+        _event(locked, by, "assign", inspectors=[u.username for u in chosen])
+    return locked
+
+
+@transaction.atomic
+def claim_add(
+    *,
+    by: User,
+    case: WageCase,
+    worker: Worker,
+    amount_claimed: Any,
+    period_from: dt.date | None = None,
+    period_to: dt.date | None = None,
+) -> Claim:
+    """Add a worker found owed after the case was opened."""
+    roles.require(by, "wagecases.edit")
+    case = _locked_case(by, case, "add_claim")
+    if not Worker.objects.visible_to(by).filter(pk=worker.pk).exists():
+        raise field_error("worker", _("劳动者不存在或不在您的辖区内。"), "does_not_exist")
+    if Claim.objects.filter(case=case, worker=worker).exists():
+        raise field_error("worker", _("该劳动者已在本案中。"), "duplicate")
+    _check_period("", period_from, period_to, timezone.localdate())
+    amount = money(amount_claimed, "amount_claimed")
+    with acting_as(by):
+        claim = Claim.objects.create(
+            case=case, worker=worker, amount_claimed=amount, period_from=period_from, period_to=period_to
+        )
+        _event(case, by, "add_claim", worker=worker.name, claim=claim.pk, amount=str(amount))
+    return claim
+
+
+@transaction.atomic
+def wagecase_link_project(*, by: User, case: WageCase, project: Project | None) -> WageCase:
+    """Link the case to its construction project (or unlink it, with None), so the chain and
+    the general contractor's duty to pay first are known."""
+    roles.require(by, "wagecases.edit")
+    case = _locked_case(by, case, "link_project")
+    if project is not None:
+        _check_project(by, project, case.county, case.employer)
+    elif Payment.objects.filter(case=case, payer=Payer.GENERAL_CONTRACTOR, reversed_at__isnull=True).exists():
+        raise field_error("project", _("本案已有总包先行清偿的款项，不能取消关联项目。"), "contractor_paid")
+    case.project = project
+    with acting_as(by):
+        case.save(update_fields=["project", "updated_at"])
+        _event(case, by, "link_project", project=project.name if project else None)
+    return case
+
+
+# The deadline of an order to pay, in working days, when the order does not give a date.
+MAX_ORDER_DAYS = 90
+
+
+@transaction.atomic
+def wagecase_order_payment(
+    *,
+    by: User,
+    case: WageCase,
+    ordered_on: dt.date | None = None,
+    due_on: dt.date | None = None,
+    working_days: int | None = None,
+    note: str = "",
+) -> WageCase:
+    """Record the order to pay by a deadline (责令限期支付): a date, or a number of working days
+    counted on the official calendar from the day after the order."""
+    roles.require(by, "wagecases.edit")
+    case = _locked_case(by, case, "order_payment")
+    today = timezone.localdate()
+    ordered_on = ordered_on or today
+    _check_day("ordered_on", ordered_on, case.opened_on, today, _("立案日期"))
+    if (due_on is None) == (working_days is None):
+        raise field_error("due_on", _("请填写支付期限：截止日期或工作日数，二选一。"), "required")
+    provisional = False
+    if working_days is not None:
+        if not 1 <= int(working_days) <= MAX_ORDER_DAYS:
+            raise field_error(
+                "working_days", _("期限应为1至%(max)d个工作日。") % {"max": MAX_ORDER_DAYS}, "out_of_range"
+            )
+        deadline = WorkdayCalendar().add(ordered_on, int(working_days))
+        due_on, provisional = deadline.date, deadline.provisional
+    assert due_on is not None
+    if due_on < ordered_on:
+        raise field_error("due_on", _("截止日期不能早于责令日期。"), "before_ordered")
+    case.payment_ordered_on = ordered_on
+    case.payment_due = due_on
+    with acting_as(by):
+        case.save(update_fields=["payment_ordered_on", "payment_due", "updated_at"])
+        _event(
+            case,
+            by,
+            "order_payment",
+            ordered_on,
+            note=clean_text(note),
+            due_on=due_on.isoformat(),
+            provisional=provisional,
+        )
+    return case
+
+
+@transaction.atomic
+def wagecase_order_contractor(*, by: User, case: WageCase, ordered_on: dt.date | None = None, note: str = "") -> WageCase:
+    """Order the project's general contractor to pay first (总包先行清偿, 条例 art. 30): the
+    case must be on a project whose general contractor is known and is not the employer."""
+    roles.require(by, "wagecases.edit")
+    case = _locked_case(by, case, "order_contractor")
+    today = timezone.localdate()
+    ordered_on = ordered_on or today
+    _check_day("ordered_on", ordered_on, case.opened_on, today, _("立案日期"))
+    project = case.project
+    if project is None or project.general_contractor is None:
+        raise field_error("project", _("本案未关联登记了施工总承包单位的工程项目。"), "no_general_contractor")
+    if project.general_contractor_id == case.employer_id:
+        raise field_error("project", _("欠薪单位即为总承包单位，应由其直接支付。"), "contractor_is_employer")
+    case.contractor_ordered_on = ordered_on
+    with acting_as(by):
+        case.save(update_fields=["contractor_ordered_on", "updated_at"])
+        _event(
+            case,
+            by,
+            "order_contractor",
+            ordered_on,
+            note=clean_text(note),
+            contractor=project.general_contractor.name,
+        )
+    return case
+
+
+@transaction.atomic
+def wagecase_mark_incident(*, by: User, case: WageCase, on_date: dt.date | None = None, note: str = "") -> WageCase:
+    """Record that the arrears caused a mass or extreme incident (a ground of the defaulter
+    list, 人社部令45 art. 5)."""
+    roles.require(by, "wagecases.edit")
+    case = _locked_case(by, case, "mark_incident")
+    today = timezone.localdate()
+    on_date = on_date or today
+    _check_day("on_date", on_date, selectors.case_start(case), today, _("案件开始日期"))
+    note = clean_text(note)
+    if not note:
+        raise field_error("note", _("请说明事件经过。"), "required")
+    case.mass_incident = True
+    with acting_as(by):
+        case.save(update_fields=["mass_incident", "updated_at"])
+        _event(case, by, "mark_incident", on_date, note=note)
     return case

@@ -103,6 +103,16 @@ def test_a_closed_case_takes_no_more_money_acts(make_wagecase, staff, pay):
         "confirm_claim": lambda: services.claim_confirm(by=staff["head_a"], claim=claim, amount_confirmed="900"),
         "reverse_payment": lambda: services.payment_reverse(by=staff["head_a"], payment=payment, reason="错"),
         "close": lambda: services.wagecase_close(by=staff["head_a"], case=case, transferred_to="court"),
+        "assign": lambda: services.wagecase_assign(
+            by=staff["head_a"], case=case, inspectors=[staff["inspector_a"], staff["head_a"]]
+        ),
+        "add_claim": lambda: services.claim_add(
+            by=staff["head_a"], case=case, worker=claim.worker, amount_claimed="1.00"
+        ),
+        "link_project": lambda: services.wagecase_link_project(by=staff["head_a"], case=case, project=None),
+        "order_payment": lambda: services.wagecase_order_payment(by=staff["head_a"], case=case, working_days=5),
+        "order_contractor": lambda: services.wagecase_order_contractor(by=staff["head_a"], case=case),
+        "mark_incident": lambda: services.wagecase_mark_incident(by=staff["head_a"], case=case, note="聚集"),
     }
     for act, attempt in attempts.items():
         with pytest.raises(services.InvalidTransition) as info:
@@ -111,4 +121,5 @@ def test_a_closed_case_takes_no_more_money_acts(make_wagecase, staff, pay):
         assert info.value.allowed == ["confirm_receipt"]
         assert "移送结案" in info.value.message
     assert rows() == before
-    assert set(workflow.ACTS) == {*attempts, "confirm_receipt"}
+    # every act but the receipt (and opening, which has no source status) is refused
+    assert set(workflow.ACTS) == {*attempts, "confirm_receipt", "open"}

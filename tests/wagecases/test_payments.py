@@ -85,12 +85,12 @@ def test_a_payment_is_split_among_workers_and_counts_for_each(make_wagecase, sta
         (first, "5000.00", "wages"),
         (second, "4000.50", "wages"),
         (first, "100.01", "interest"),
-        payer="general_contractor",
+        payer="wage_deposit",
         method="special_account",
         paid_on=days_ago(1),
     )
     assert payment.amount == D("9100.51")
-    assert (payment.payer, payment.method, payment.paid_on) == ("general_contractor", "special_account", days_ago(1))
+    assert (payment.payer, payment.method, payment.paid_on) == ("wage_deposit", "special_account", days_ago(1))
     assert payment.recorded_by == staff["inspector_a"]
     assert sorted(payment.allocations.values_list("claim", "kind", "amount")) == sorted(
         [(first.pk, "wages", D("5000.00")), (second.pk, "wages", D("4000.50")), (first.pk, "interest", D("100.01"))]

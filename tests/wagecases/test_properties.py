@@ -228,7 +228,7 @@ def step_pay(data, case, claims, foreign, model, by) -> None:
         elif kind == "compensation" and model.paid(index, kind) + value > confirmed:
             expected.add("compensation_cap")
 
-    payer = data.draw(st.sampled_from(["employer", "general_contractor", "wage_deposit", "emergency_fund"]))
+    payer = data.draw(st.sampled_from(["employer", "wage_deposit", "emergency_fund", "other"]))
     method = data.draw(st.sampled_from(["bank_transfer", "cash_signed", "special_account"]))
     payment = attempt(
         "payment",
