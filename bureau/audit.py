@@ -30,6 +30,8 @@ MASKED_FIELDS = {
     "Worker": ["id_number", "phone", "birth_date"],
     # who reported a violation is confidential (条例 art. 9)
     "Complaint": ["reporter_name", "reporter_phone", "reporter_contact"],
+    # a labour team leader is a person
+    "ProjectParty": ["leader_phone"],
 }
 MASK_CALLABLE = "bureau.audit.mask_personal_value"
 

@@ -21,6 +21,11 @@ DEFAULT_SCHEDULES: list[dict[str, Any]] = [
         "task": "complaints.check_deadlines",
         "crontab": {"minute": "30", "hour": "7"},
     },
+    {
+        "name": "失信名单和重大违法公布：提出拟列入、期满移出 / defaulter list: propose and expire",
+        "task": "wagecases.review_listings",
+        "crontab": {"minute": "45", "hour": "6"},
+    },
 ]
 
 

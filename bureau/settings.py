@@ -209,6 +209,16 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    # Choice sets whose field names (kind, status, role) other models use too.
+    "ENUM_NAME_OVERRIDES": {
+        "ListingKindEnum": "wagecases.models.ListingKind",
+        "ListingStatusEnum": "wagecases.models.ListingStatus",
+        "RemovalKindEnum": "wagecases.models.RemovalKind",
+        "DepositFormEnum": "wagecases.models.DepositForm",
+        "PartyRoleEnum": "wagecases.models.PartyRole",
+        "ComplaintKindEnum": "complaints.models.Kind",
+        "ComplaintStatusEnum": "complaints.models.Status",
+    },
 }
 
 # Cache (throttling of the public status lookup, among others): shared through Redis when

@@ -335,11 +335,18 @@ def complaint_act(
         if outcome not in Outcome.values:
             raise field_error("outcome", _("请选择处理结果。"), "required" if not outcome else "invalid_choice")
         data["outcome"] = outcome
-        # The 10-million cap is per worker: a group case may recover more in total.
-        paid = int(workers_paid or 0)
-        limit = min(MAX_CLAIM * max(paid, 1), Decimal("999999999999.99"))  # the column's range
-        data["amount_recovered"] = str(_money(amount_recovered or 0, "amount_recovered", limit=limit))
-        data["workers_paid"] = paid
+        recovered = wage_case_recovery(complaint)
+        if recovered is not None:
+            # The money side is the wage case's: its figures, once it is closed, and no others.
+            _check_recovery_matches(recovered, amount_recovered, workers_paid)
+            data["amount_recovered"], data["workers_paid"] = str(recovered.amount), recovered.workers
+            data["wage_case"] = recovered.number
+        else:
+            # The 10-million cap is per worker: a group case may recover more in total.
+            paid = int(workers_paid or 0)
+            limit = min(MAX_CLAIM * max(paid, 1), Decimal("999999999999.99"))  # the column's range
+            data["amount_recovered"] = str(_money(amount_recovered or 0, "amount_recovered", limit=limit))
+            data["workers_paid"] = paid
     elif act == "approve_closure":
         request = complaint.events.filter(action="request_closure").order_by("-at", "-id").first()
         proposed = request.data if request else {}
@@ -347,6 +354,9 @@ def complaint_act(
         complaint.outcome = proposed.get("outcome", "")
         complaint.amount_recovered = Decimal(proposed.get("amount_recovered", "0"))
         complaint.workers_paid = int(proposed.get("workers_paid", 0))
+        recovered = wage_case_recovery(complaint)
+        if recovered is not None:
+            complaint.amount_recovered, complaint.workers_paid = recovered.amount, recovered.workers
     elif act == "follow_up":
         if satisfied is None and data.get("reached", True):
             raise field_error("satisfied", _("请选择是否满意。"), "required")
@@ -368,6 +378,49 @@ def complaint_act(
             data=data,
         )
     return event
+
+
+@dataclass(frozen=True)
+class WageRecovery:
+    number: str
+    amount: Decimal  # wages, compensation and interest paid to the workers
+    workers: int  # workers who received wages
+
+
+def wage_case_recovery(complaint: Complaint) -> WageRecovery | None:
+    """The figures of the complaint's wage case, which must be closed first (None: the
+    complaint has no wage case and its figures are typed at closure)."""
+    from wagecases import selectors as wage_selectors  # the case app above, through its selectors
+
+    wage_case = wage_selectors.case_of_complaint(complaint)
+    if wage_case is None:
+        return None
+    if wage_case.is_open:
+        raise field_error(
+            "act",
+            _("本案的欠薪案件%(number)s尚未结案：请先在欠薪案件中登记追发款项并结案。") % {"number": wage_case.number},
+            "wagecase_open",
+        )
+    totals = wage_selectors.case_totals(wage_case)
+    return WageRecovery(wage_case.number, totals.total_paid, totals.workers_paid)
+
+
+def _check_recovery_matches(recovered: WageRecovery, amount: Decimal | None, workers: int | None) -> None:
+    typed_amount = _money(amount or 0, "amount_recovered", limit=Decimal("999999999999.99"))
+    if typed_amount and typed_amount != recovered.amount:
+        raise field_error(
+            "amount_recovered",
+            _("追发金额以欠薪案件%(number)s为准（%(amount)s元），无需填写。")
+            % {"number": recovered.number, "amount": recovered.amount},
+            "wagecase_figures",
+        )
+    if workers and workers != recovered.workers:
+        raise field_error(
+            "workers_paid",
+            _("追发涉及人数以欠薪案件%(number)s为准（%(n)d人）。")
+            % {"number": recovered.number, "n": recovered.workers},
+            "wagecase_figures",
+        )
 
 
 def _name_with_extension(name: str, extension: str) -> str:

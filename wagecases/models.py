@@ -102,9 +102,7 @@ class Project(models.Model):
 
     county = models.ForeignKey(Region, verbose_name=_("登记县（区）"), on_delete=models.PROTECT, related_name="+")
     name = models.CharField(_("项目名称"), max_length=200)
-    site_region = models.ForeignKey(
-        Region, verbose_name=_("项目所在地"), on_delete=models.PROTECT, related_name="+"
-    )
+    site_region = models.ForeignKey(Region, verbose_name=_("项目所在地"), on_delete=models.PROTECT, related_name="+")
     address = models.CharField(_("项目地址"), max_length=200, blank=True)
     developer = models.ForeignKey(
         Employer, verbose_name=_("建设单位"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
@@ -471,8 +469,12 @@ class Listing(models.Model):
     quarterly publication of major violations (部令29). The system proposes employers meeting
     the criteria; a head decides after the employer was told and could object."""
 
-    county = models.ForeignKey(Region, verbose_name=_("决定机关所在县（区）"), on_delete=models.PROTECT, related_name="+")
-    employer = models.ForeignKey(Employer, verbose_name=_("用人单位"), on_delete=models.PROTECT, related_name="listings")
+    county = models.ForeignKey(
+        Region, verbose_name=_("决定机关所在县（区）"), on_delete=models.PROTECT, related_name="+"
+    )
+    employer = models.ForeignKey(
+        Employer, verbose_name=_("用人单位"), on_delete=models.PROTECT, related_name="listings"
+    )
     kind = models.CharField(_("类别"), max_length=20, choices=ListingKind.choices)
     status = models.CharField(_("状态"), max_length=12, choices=ListingStatus.choices, default=ListingStatus.PROPOSED)
     # The criteria met when proposed (codes, see wagecases.listings.CRITERIA) and the figures.
@@ -537,7 +539,8 @@ class Listing(models.Model):
                 name="listing_term_ordered",
             ),
             models.CheckConstraint(
-                condition=~models.Q(status="removed") | (models.Q(removed_on__isnull=False) & ~models.Q(removal_kind="")),
+                condition=~models.Q(status="removed")
+                | (models.Q(removed_on__isnull=False) & ~models.Q(removal_kind="")),
                 name="listing_removed_dated",
             ),
         ]

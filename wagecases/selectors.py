@@ -19,6 +19,7 @@ from django.db.models import (
     DecimalField,
     ExpressionWrapper,
     F,
+    IntegerField,
     Max,
     Min,
     OuterRef,
@@ -155,6 +156,23 @@ def case_totals(case: WageCase) -> Totals:
     return _totals(Claim.objects.filter(case=case))
 
 
+def cases_totals(cases: QuerySet[WageCase]) -> Totals:
+    """The sums over every claim of a set of cases (already scoped and filtered by the
+    caller): an employer's, a project's, a county's."""
+    return _totals(Claim.objects.filter(case__in=cases.order_by().values("pk")))
+
+
+def cases_people(cases: QuerySet[WageCase]) -> tuple[int, int]:
+    """Distinct workers over a set of cases, and those of them who received wages (a worker
+    on two cases counts once; `Totals.claims` counts him twice)."""
+    claims = Claim.objects.filter(case__in=cases.order_by().values("pk"))
+    people = claims.aggregate(n=Count("worker", distinct=True))["n"]
+    paid = Allocation.objects.filter(LIVE, kind=AllocationKind.WAGES, claim__in=claims.values("pk")).aggregate(
+        n=Count("claim__worker", distinct=True)
+    )["n"]
+    return people, paid
+
+
 @dataclass(frozen=True)
 class WorkerTotals:
     claims: list[ClaimTotals]
@@ -178,6 +196,11 @@ class Recovery:
     days_to_first: int | None
     days_to_full: int | None
     provisional: bool  # counts days of a year whose official calendar is not loaded
+
+
+def case_of_complaint(complaint: Any) -> WageCase | None:
+    """The wage case opened from a complaint (at most one), if any."""
+    return WageCase.objects.filter(complaint=complaint).first()
 
 
 def case_start(case: WageCase) -> dt.date:
@@ -207,3 +230,36 @@ def time_to_recovery(case: WageCase) -> Recovery:
         days_to_full, unsure = calendar.between(started, full)
         provisional |= unsure
     return Recovery(started, first, full, days_to_first, days_to_full, provisional)
+
+
+def cases_with_totals(queryset: QuerySet[WageCase] | None = None) -> QuerySet[WageCase]:
+    """Cases annotated, row by row, with the figures `case_totals` gives for one case:
+    `workers` (claims), `unconfirmed`, `claimed`, `confirmed` (of the confirmed claims),
+    `wages_paid`, `compensation_paid`, `interest_paid` (non-reversed payments), `total_paid`,
+    `outstanding` (confirmed - wages paid) and `workers_paid`. Each figure is a correlated
+    subquery, so a list takes one query whatever its length, and filters that join other
+    tables cannot multiply the sums. Not scoped: callers apply `visible_to`."""
+    queryset = WageCase.objects.all() if queryset is None else queryset
+    claims = Claim.objects.filter(case=OuterRef("pk")).order_by().values("case")
+    live = Allocation.objects.filter(LIVE, claim__case=OuterRef("pk")).order_by().values("claim__case")
+
+    def count(rows: QuerySet[Any], expression: Any) -> Coalesce:
+        return Coalesce(Subquery(rows.annotate(n=expression).values("n"), output_field=IntegerField()), Value(0))
+
+    def total(rows: QuerySet[Any], field: str) -> Coalesce:
+        subquery = Subquery(rows.annotate(t=Sum(field)).values("t"), output_field=MONEY)
+        return Coalesce(subquery, Value(ZERO), output_field=MONEY)
+
+    return queryset.annotate(
+        workers=count(claims, Count("pk")),
+        unconfirmed=count(claims.filter(amount_confirmed__isnull=True), Count("pk")),
+        claimed=total(claims, "amount_claimed"),
+        confirmed=total(claims, "amount_confirmed"),
+        wages_paid=total(live.filter(kind=AllocationKind.WAGES), "amount"),
+        compensation_paid=total(live.filter(kind=AllocationKind.COMPENSATION), "amount"),
+        interest_paid=total(live.filter(kind=AllocationKind.INTEREST), "amount"),
+        workers_paid=count(live.filter(kind=AllocationKind.WAGES), Count("claim", distinct=True)),
+    ).annotate(
+        total_paid=ExpressionWrapper(F("wages_paid") + F("compensation_paid") + F("interest_paid"), output_field=MONEY),
+        outstanding=ExpressionWrapper(F("confirmed") - F("wages_paid"), output_field=MONEY),
+    )

@@ -76,7 +76,10 @@ def money(value: Any, field: str, *, positive: bool = False, limit: Decimal | No
     """An amount of yuan, exact to the fen: more decimal places are refused, not rounded."""
     try:
         # str() first: a float is taken as it prints (what was typed), not its binary value
-        amount = value if isinstance(value, Decimal) else Decimal(str(value).strip())
+        text = str(value).strip()
+        if "_" in text:  # Python reads 1_000 as 1000: a typist means something else
+            raise InvalidOperation
+        amount = value if isinstance(value, Decimal) else Decimal(text)
     except (InvalidOperation, ValueError):
         raise field_error(field, _("金额格式不正确。"), "invalid") from None
     if not amount.is_finite():
@@ -87,7 +90,7 @@ def money(value: Any, field: str, *, positive: bool = False, limit: Decimal | No
         raise field_error(field, _("金额超过上限，请核对。"), "max_value")
     if amount != amount.quantize(FEN):
         raise field_error(field, _("金额最多两位小数（精确到分）。"), "max_decimal_places")
-    amount = amount.quantize(FEN)
+    amount = amount.quantize(FEN) + 0  # + 0: no negative zero
     if positive and amount <= 0:
         raise field_error(field, _("金额应大于零。"), "min_value")
     if amount < 0:
@@ -693,8 +696,13 @@ def wagecase_link_project(*, by: User, case: WageCase, project: Project | None) 
     case = _locked_case(by, case, "link_project")
     if project is not None:
         _check_project(by, project, case.county, case.employer)
-    elif Payment.objects.filter(case=case, payer=Payer.GENERAL_CONTRACTOR, reversed_at__isnull=True).exists():
-        raise field_error("project", _("本案已有总包先行清偿的款项，不能取消关联项目。"), "contractor_paid")
+    contractor_paid = Payment.objects.filter(case=case, payer=Payer.GENERAL_CONTRACTOR, reversed_at__isnull=True)
+    new_contractor = project.general_contractor_id if project is not None else None
+    if case.project is not None and new_contractor != case.project.general_contractor_id and contractor_paid.exists():
+        # who paid first is a fact of the payments: the case keeps a project with that contractor
+        raise field_error(
+            "project", _("本案已有总包先行清偿的款项，不能取消关联或改为其他总承包单位的项目。"), "contractor_paid"
+        )
     case.project = project
     with acting_as(by):
         case.save(update_fields=["project", "updated_at"])
@@ -753,7 +761,9 @@ def wagecase_order_payment(
 
 
 @transaction.atomic
-def wagecase_order_contractor(*, by: User, case: WageCase, ordered_on: dt.date | None = None, note: str = "") -> WageCase:
+def wagecase_order_contractor(
+    *, by: User, case: WageCase, ordered_on: dt.date | None = None, note: str = ""
+) -> WageCase:
     """Order the project's general contractor to pay first (总包先行清偿, 条例 art. 30): the
     case must be on a project whose general contractor is known and is not the employer."""
     roles.require(by, "wagecases.edit")

@@ -15,4 +15,5 @@ urlpatterns = [
     path("workdays/", views.WorkdaysView.as_view(), name="workdays"),
     *router.urls,
     path("", include("complaints.api.urls")),
+    path("", include("wagecases.api.urls")),
 ]

@@ -18,6 +18,7 @@ from bureau.scoping import ScopedQuerySet
 from complaints.api.urls import router as complaints_router
 from tests.bureau.conftest import assert_error, next_credit_code, next_id_number
 from tests.conftest import Tree
+from wagecases.api.urls import router as wagecases_router
 
 pytestmark = pytest.mark.django_db
 
@@ -238,12 +239,55 @@ def _complaint_in_county_a(tree: Tree, staff: dict[str, User], make_employer: An
 
 ROW_IN_COUNTY_A["complaint"] = _complaint_in_county_a
 
+
+def _wagecase_in_county_a(tree: Tree, staff: dict[str, User], make_employer: Any, make_worker: Any) -> Any:
+    from wagecases.services import wagecase_open
+
+    return wagecase_open(
+        by=staff["inspector_a"],
+        employer=make_employer(tree.town_a1),
+        claims=[(make_worker(tree.town_a1), "1000.00", None, None)],
+    )
+
+
+ROW_IN_COUNTY_A["wage-case"] = _wagecase_in_county_a
+# a worker of township A1 owed on a wage case of county A
+ROW_IN_COUNTY_A["wage-worker"] = lambda tree, staff, make_employer, make_worker: (
+    _wagecase_in_county_a(tree, staff, make_employer, make_worker).claims.get().worker
+)
+
+
+
+def _project_in_county_a(tree: Tree, staff: dict[str, User], make_employer: Any, make_worker: Any) -> Any:
+    from wagecases.projects import project_create
+
+    return project_create(by=staff["inspector_a"], name="湖滨安置房项目", site_region=tree.town_a1)
+
+
+def _listing_in_county_a(tree: Tree, staff: dict[str, User], make_employer: Any, make_worker: Any) -> Any:
+    """Listed (window staff see listings in force only): proposed, notified, the objection
+    reviewed, decided by a head."""
+    from wagecases import listings
+
+    listing = listings.listing_propose(
+        by=staff["inspector_a"], employer=make_employer(tree.town_a1), kind="major_violation", facts="使用童工"
+    )
+    listing = listings.listing_notify(by=staff["inspector_a"], listing=listing)
+    listing = listings.listing_record_objection(
+        by=staff["inspector_a"], listing=listing, received_on=None, objection="无异议", result="事实清楚"
+    )
+    return listings.listing_decide(by=staff["head_a"], listing=listing, listed=True, note="公布")
+
+
+ROW_IN_COUNTY_A["wage-project"] = _project_in_county_a
+ROW_IN_COUNTY_A["listing"] = _listing_in_county_a
+
 # National reference data (read-only lists, the same for every region) is not region-scoped.
 REFERENCE_DATA = {"complaint-category"}
 
 REGISTERED = [
     (prefix, viewset, basename)
-    for prefix, viewset, basename in [*router.registry, *complaints_router.registry]
+    for prefix, viewset, basename in [*router.registry, *complaints_router.registry, *wagecases_router.registry]
     if basename not in REFERENCE_DATA
 ]
 

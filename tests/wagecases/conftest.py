@@ -1,11 +1,14 @@
 """Fixtures for wage cases, built through the real services: the complaint fixtures (employer
 and workers of county A, `make_case`), a `make_wagecase` that opens a case directly (and
 confirms its claims if asked), `pay` for a payment in one line, and `rows()` to count what is
-stored before and after a refused call."""
+stored before and after a refused call; `make_employer`, `make_workers` and `project` (a
+construction project of county A with its developer and general contractor) for the acts on
+projects and for the defaulter list."""
 
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 from collections.abc import Callable, Sequence
 from decimal import Decimal
 from typing import Any
@@ -14,10 +17,12 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
+from bureau import services as core
 from bureau.models import CaseCounter, Employer, User, Worker
 from tests.complaints import conftest as complaint_fixtures
-from wagecases import services
-from wagecases.models import Allocation, Claim, Payment, WageCase
+from tests.conftest import Tree, make_credit_code, make_id_number
+from wagecases import projects, services
+from wagecases.models import Allocation, Claim, Payment, Project, WageCase
 
 D = Decimal
 
@@ -109,3 +114,52 @@ def pay(staff: dict[str, User]) -> Callable[..., Payment]:
 
 def claims_of(case: WageCase) -> list[Claim]:
     return list(case.claims.order_by("id"))
+
+
+@pytest.fixture
+def make_employer(staff: dict[str, User], tree: Tree) -> Callable[..., Employer]:
+    """make_employer(name): an employer of county A (of county B with county="b"), each with
+    its own credit code."""
+    numbers = itertools.count(1)
+
+    def make(name: str, county: str = "a") -> Employer:
+        region = tree.county_a if county == "a" else tree.county_b
+        return core.employer_create(
+            by=staff[f"window_{county}"],
+            credit_code=make_credit_code(f"9133990{1 if county == 'a' else 2}MA0P{next(numbers):05d}"),
+            name=name,
+            region=region,
+        )
+
+    return make
+
+
+@pytest.fixture
+def make_workers(staff: dict[str, User]) -> Callable[[int], list[Worker]]:
+    """make_workers(n): n more workers registered in county A."""
+    numbers = itertools.count(500)
+
+    def make(n: int) -> list[Worker]:
+        result = []
+        for _ in range(n):
+            seq = next(numbers)
+            worker, _created = core.worker_register(
+                by=staff["window_a"], name=f"民工{seq}", id_number=make_id_number(seq=f"{seq:03d}")
+            )
+            result.append(worker)
+        return result
+
+    return make
+
+
+@pytest.fixture
+def project(staff: dict[str, User], tree: Tree, make_employer: Callable[..., Employer]) -> Project:
+    """A project of county A with a developer and a general contractor, neither of them
+    employer_a (who may be added to its chain as a subcontractor)."""
+    return projects.project_create(
+        by=staff["inspector_a"],
+        name="东湖花园一期",
+        site_region=tree.town_a1,
+        developer=make_employer("东湖置业有限公司"),
+        general_contractor=make_employer("东湖总承包工程有限公司"),
+    )

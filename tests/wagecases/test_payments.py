@@ -38,7 +38,13 @@ def test_the_inspector_confirms_what_each_worker_is_owed(make_wagecase, staff):
 
 @pytest.mark.parametrize(
     ("amount", "code"),
-    [("-0.01", "min_value"), ("10000000.01", "max_value"), ("1.234", "max_decimal_places"), ("", "invalid")],
+    [
+        ("-0.01", "min_value"),
+        ("10000000.01", "max_value"),
+        ("1.234", "max_decimal_places"),
+        ("", "invalid"),
+        ("1_000", "invalid"),  # Python's digit grouping is not what a clerk typed
+    ],
 )
 def test_a_bad_confirmed_amount_is_refused(amount, code, make_wagecase, staff):
     case = make_wagecase()
@@ -47,6 +53,13 @@ def test_a_bad_confirmed_amount_is_refused(amount, code, make_wagecase, staff):
         services.claim_confirm(by=staff["inspector_a"], claim=claims_of(case)[0], amount_confirmed=amount)
     assert codes(info.value) == {"amount_confirmed": [code]}
     assert rows() == before
+
+
+def test_minus_zero_is_stored_and_recorded_as_zero(make_wagecase, staff):
+    case = make_wagecase()
+    confirmed = services.claim_confirm(by=staff["inspector_a"], claim=claims_of(case)[0], amount_confirmed="-0")
+    assert str(confirmed.amount_confirmed) == "0.00"
+    assert case.events.get(action="confirm_claim").data["amount"] == "0.00"
 
 
 def test_a_confirmation_never_goes_below_what_was_paid(make_wagecase, staff, pay):
