@@ -382,3 +382,13 @@ def test_the_summary_of_an_employer_adds_up_its_cases_and_counts_a_worker_once(
     assert (
         api(staff["inspector_b"]).get(f"/api/v1/wage-cases/summary/?employer={first.employer_id}").json()["cases"] == 0
     )
+
+
+def test_the_wage_case_of_a_complaint_is_found_by_the_complaint(make_case: Any, api: Any, staff: Any) -> None:
+    complaint = make_case("accepted")
+    other = make_case("accepted")
+    case = services.wagecase_open_from_complaint(by=staff["inspector_a"], complaint=complaint)
+    client = api(staff["window_a"])
+    rows = client.get(f"/api/v1/wage-cases/?complaint={complaint.pk}").json()["results"]
+    assert [r["id"] for r in rows] == [case.pk]
+    assert client.get(f"/api/v1/wage-cases/?complaint={other.pk}").json()["results"] == []

@@ -25,6 +25,7 @@ class WageCaseFilter(django_filters.FilterSet):
     employer = django_filters.NumberFilter(field_name="employer_id", label=_("欠薪单位编号"))
     worker = django_filters.NumberFilter(method="by_worker", label=_("劳动者编号（案件中有其欠薪请求）"))
     project = django_filters.NumberFilter(field_name="project_id", label=_("工程项目编号"))
+    complaint = django_filters.NumberFilter(field_name="complaint_id", label=_("来源投诉案件编号"))
     source = django_filters.ChoiceFilter(choices=Source.choices, label=_("案件来源"))
     county = django_filters.CharFilter(method="by_county", label=_("区划代码（含下级）"))
     inspector = django_filters.NumberFilter(method="by_inspector", label=_("承办监察员编号"))
@@ -43,6 +44,7 @@ class WageCaseFilter(django_filters.FilterSet):
             "employer",
             "worker",
             "project",
+            "complaint",
             "source",
             "county",
             "inspector",
