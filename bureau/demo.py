@@ -5,7 +5,8 @@ Generation (`generate`) is pure: it reads the region fixture and draws from `ran
 streams derived from the seed, never from the global generator or the clock, so the same seed
 gives the same data on every machine, and the first N workers of a bigger run are the N workers
 of a smaller one. Loading (`seed`) is idempotent: rows are matched by their natural keys (region
-code, username, credit code, ID number); what exists is left exactly as it is.
+code, username, credit code, ID number); what exists is left exactly as it is. Demo cases come
+from the case apps' own demo modules (`DEMO_APPS`, `seed_cases`).
 
 Codes follow GB/T 2260 and its extensions: townships 001-099 sub-district (街道), 100-199 town
 (镇), 200-399 township (乡); communities (社区) 001-199 and villages (村) 200-399 below them.
@@ -15,14 +16,17 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import importlib
 import random
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TypeVar
 
+from django.apps import apps
 from django.contrib.auth.hashers import make_password
 from django.db import transaction
+from django.utils import timezone
 
 from bureau.audit import acting_as
 from bureau.identifiers import USCC_ALPHABET, id_check_char, parse_id_number, uscc_check_char
@@ -705,6 +709,30 @@ def _seed_workers(workers: list[WorkerSpec], region_ids: dict[str, int]) -> tupl
     ]
     WorkerRegistration.objects.bulk_create(registrations, batch_size=BATCH, ignore_conflicts=True)
     return len(new_specs), len(registrations)
+
+
+# The case apps whose demo cases the command loads after the core data, in this order. Each has
+# a module `<app>.demo` with `seed_demo(seed, today) -> {what: how many created}`, idempotent
+# like `seed`. They are imported by name, so the core depends on none of them; an app that is
+# not installed or has no demo module is skipped.
+DEMO_APPS = ("complaints", "wagecases")
+
+
+def seed_cases(seed: int = DEFAULT_SEED, today: dt.date | None = None) -> dict[str, int]:
+    """Load the demo cases of every case app of `DEMO_APPS`, dated before `today`."""
+    today = today or timezone.localdate()
+    counts: dict[str, int] = {}
+    for app in DEMO_APPS:
+        if not apps.is_installed(app):
+            continue
+        try:
+            module = importlib.import_module(f"{app}.demo")
+        except ModuleNotFoundError as exc:
+            if exc.name not in (app, f"{app}.demo"):
+                raise
+            continue
+        counts.update(module.seed_demo(seed, today))
+    return counts
 
 
 def account_rows(accounts: list[StaffSpec], tree: DemoTree | None = None) -> list[tuple[str, str, str, str]]:

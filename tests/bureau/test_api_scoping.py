@@ -257,7 +257,6 @@ ROW_IN_COUNTY_A["wage-worker"] = lambda tree, staff, make_employer, make_worker:
 )
 
 
-
 def _project_in_county_a(tree: Tree, staff: dict[str, User], make_employer: Any, make_worker: Any) -> Any:
     from wagecases.projects import project_create
 

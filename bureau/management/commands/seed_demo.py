@@ -2,8 +2,10 @@
 
     python manage.py seed_demo [--seed N] [--employers 500] [--workers 5000]
 
-Regions, staff accounts of every role, employers and workers, the same for the same seed. It can
-be re-run: what exists already is left as it is. See `bureau.demo`.
+Regions, staff accounts of every role, employers and workers, then the demo cases of the case
+apps (`bureau.demo.DEMO_APPS`: complaints, wage cases), the same for the same seed. It can be
+re-run: what exists already is left as it is, and a county that has cases gets no demo cases.
+See `bureau.demo`.
 """
 
 from __future__ import annotations
@@ -13,6 +15,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from bureau import demo
@@ -48,6 +51,7 @@ class Command(BaseCommand):
         if employers < 0 or workers < 0:
             raise CommandError(_("数量不能为负数。"))
         result = demo.seed(seed=seed, employers=employers, workers=workers)
+        cases = demo.seed_cases(seed=seed, today=timezone.localdate())
         write = self.stdout.write
         write(self.style.SUCCESS(_("示范市演示数据已就绪 / Demo city ready (seed %(seed)s)") % {"seed": seed}))
         write(
@@ -60,6 +64,16 @@ class Command(BaseCommand):
             _("  劳动者 Workers: 新增 created %(n)s（登记 registrations %(r)s）")
             % {"n": result.workers, "r": result.registrations}
         )
+        labels = {
+            "complaints": _("投诉举报案件 Complaints"),
+            "wage_cases": _("欠薪案件 Wage cases"),
+            "projects": _("工程项目 Projects"),
+            "payments": _("追发款项 Payments"),
+            "listings": _("失信名单拟列入 Listing proposals"),
+        }
+        write(_("  演示案件 Demo cases（已有案件的县不再生成 / none where a county has cases）:"))
+        for key, count in cases.items():
+            write(_("    %(what)s: %(n)s") % {"what": labels.get(key, key), "n": count})
         write("")
         write(self.style.MIGRATE_HEADING(_("演示账号 / Demo accounts")))
         header = (_("用户名 Username"), _("姓名 Name"), _("角色 Role"), _("区划 Region"))
