@@ -89,6 +89,7 @@ document.addEventListener("alpine:init", () => {
   Alpine.data("caseDetail", (id) => ({
     obj: null, error: "", notice: "", current: null, act: {}, actErrors: {}, actMessage: "", actBusy: false,
     candidates: [], uploading: false, uploadError: "",
+    wageCase: null, wageChecked: false, canOpenWageCase: false, wageBusy: false, wageError: "",
     async load() {
       const res = await api("GET", `/api/v1/complaints/${id}/`);
       if (res.ok) this.obj = res.data;
@@ -96,6 +97,38 @@ document.addEventListener("alpine:init", () => {
       if (res.ok && new URLSearchParams(window.location.search).get("registered")) {
         this.notice = interpolate(gettext("已登记，案件编号 %s。请打印回执交给来访人。"), [res.data.number]);
       }
+      if (res.ok && !this.wageChecked) {
+        this.wageChecked = true;
+        await this.findWageCase();
+      }
+    },
+    /* The wage case opened from this complaint, if any, for users who see wage cases. The
+     * wage-case list does not filter by complaint: its candidates (same employer, from a
+     * complaint, opened since this one was received) are read until one names this complaint. */
+    async findWageCase() {
+      const me = await api("GET", "/api/v1/me/");
+      const capabilities = me.ok ? me.data.capabilities : [];
+      if (!capabilities.includes("wagecases.view")) return;
+      const query = `page_size=20&source=complaint&employer=${this.obj.employer.id}&opened_from=${this.obj.received_on}`;
+      const list = await api("GET", "/api/v1/wage-cases/?" + query);
+      if (!list.ok) return;
+      for (const row of list.data.results) {
+        const res = await api("GET", `/api/v1/wage-cases/${row.id}/`);
+        if (res.ok && res.data.complaint && res.data.complaint.id === id) {
+          this.wageCase = { id: res.data.id, number: res.data.number, status_display: res.data.status_display };
+          return;
+        }
+      }
+      this.canOpenWageCase = capabilities.includes("wagecases.edit") && !["not_accepted", "referred", "withdrawn"].includes(this.obj.status);
+    },
+    async openWageCase() {
+      if (this.wageBusy) return;
+      this.wageBusy = true;
+      const res = await api("POST", "/api/v1/wage-cases/from-complaint/", { complaint: id });
+      this.wageBusy = false;
+      if (res.ok) { window.location.href = `/wage-cases/${res.data.id}/?opened=1`; return; }
+      const errors = errorsByField(res.data);
+      this.wageError = errors.complaint || errors.opened_on || errors._ || res.data.message;
     },
     async open(a) {
       this.current = a;
@@ -168,7 +201,7 @@ document.addEventListener("alpine:init", () => {
     kind: "complaint", channel: "window", upstream_ref: "", received_on: "", township: "", site_address: "",
     project_name: "", facts: "", period_from: "", period_to: "", categories: [], anonymous: false,
     reporter_name: "", reporter_phone: "", reporter_contact: "",
-    employer: null, employerQuery: "", employerHits: [], employerIndex: -1, employerHistory: null,
+    employer: null, employerQuery: "", employerHits: [], employerIndex: -1, employerHistory: null, employerListings: [],
     newEmployer: null, complainants: [], workerQuery: "", workerHits: [], workerIndex: -1, newWorker: null,
     allCategories: [], townships: [], errors: {}, message: "", busy: false, restored: false, idempotencyKey: newIdempotencyKey(),
     roster: null, rosterBusy: false,
@@ -187,6 +220,7 @@ document.addEventListener("alpine:init", () => {
         } catch (e) { window.localStorage.removeItem(draftKey("complaint-new")); }
       }
       for (const k of this.draftFields()) this.$watch(k, () => this.saveDraft());
+      if (this.employer) this.checkListings(this.employer.id);
     },
     draftFields() {
       return ["kind", "channel", "upstream_ref", "received_on", "township", "site_address", "project_name", "facts",
@@ -227,8 +261,20 @@ document.addEventListener("alpine:init", () => {
       this.employerQuery = "";
       this.newEmployer = null;
       this.errors.employer = "";
+      this.checkListings(e.id);
       const res = await api("GET", `/api/v1/complaints/?page_size=5&employer=${e.id}`);
       this.employerHistory = res.ok ? { count: res.data.count, rows: res.data.results } : null;
+    },
+    /* Is the employer on the defaulter list (or a major-violation publication) today? */
+    async checkListings(employerId) {
+      this.employerListings = [];
+      const res = await api("GET", `/api/v1/listings/?in_force=true&employer=${employerId}`);
+      if (res.ok && this.employer && this.employer.id === employerId) this.employerListings = res.data.results;
+    },
+    listedText(listing) {
+      const dates = [listing.start_on || "?", listing.end_on || "?"];
+      if (listing.kind === "major_violation") return interpolate(gettext("该单位的重大劳动保障违法行为已向社会公布（%s至%s）"), dates);
+      return interpolate(gettext("该单位已列入%s（%s至%s）"), [listing.kind_display, ...dates]);
     },
     startNewEmployer() {
       const q = this.employerQuery.trim();
