@@ -5,25 +5,17 @@ workbook, row by row from a chunked query, into a temporary file that is then st
 from __future__ import annotations
 
 import datetime as dt
-import tempfile
 from collections.abc import Iterable
-from decimal import Decimal
 from typing import IO, Any
 
 from django.utils.translation import gettext as _
-from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
-from openpyxl.styles import Font
-from openpyxl.worksheet._write_only import WriteOnlyWorksheet
 
 from bureau.workdays import WorkdayCalendar
+from bureau.xlsx import CHUNK, XLSX_CONTENT_TYPE, write_rows
 from complaints.deadlines import deadline_state
 from complaints.models import Complaint
 
-XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-DATE_FORMAT = "yyyy-mm-dd"
-MONEY_FORMAT = "#,##0.00"
-CHUNK = 500
+__all__ = ["CHUNK", "XLSX_CONTENT_TYPE", "headers", "row_values", "write_complaints"]
 
 
 def headers() -> list[tuple[str, float]]:
@@ -73,39 +65,10 @@ def row_values(complaint: Any, *, calendar: WorkdayCalendar, today: dt.date) -> 
     ]
 
 
-def _cell(sheet: WriteOnlyWorksheet, value: Any) -> WriteOnlyCell:
-    cell = WriteOnlyCell(sheet, value=value)
-    if isinstance(value, str) and value.startswith("="):
-        # Text typed by users (an employer's name...) is never a formula.
-        cell.data_type = "s"
-    elif isinstance(value, dt.date):
-        cell.number_format = DATE_FORMAT
-    elif isinstance(value, Decimal):
-        cell.number_format = MONEY_FORMAT
-    return cell
-
-
 def write_complaints(
     rows: Iterable[Complaint], *, today: dt.date, calendar: WorkdayCalendar | None = None
 ) -> IO[bytes]:
     """The workbook of `rows` in a temporary file, positioned at its start."""
     calendar = calendar or WorkdayCalendar()
-    workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet(title=_("投诉举报案件"))
-    columns = headers()
-    for index, (_title, width) in enumerate(columns):
-        sheet.column_dimensions[chr(ord("A") + index)].width = width
-    sheet.freeze_panes = "A2"
-    bold = Font(bold=True)
-    title_cells = []
-    for title, _width in columns:
-        cell = WriteOnlyCell(sheet, value=title)
-        cell.font = bold
-        title_cells.append(cell)
-    sheet.append(title_cells)
-    for complaint in rows:
-        sheet.append([_cell(sheet, value) for value in row_values(complaint, calendar=calendar, today=today)])
-    target = tempfile.TemporaryFile()  # noqa: SIM115 - handed to the response, which closes it
-    workbook.save(target)
-    target.seek(0)
-    return target
+    values = (row_values(complaint, calendar=calendar, today=today) for complaint in rows)
+    return write_rows(_("投诉举报案件"), headers(), values)

@@ -33,6 +33,7 @@ from bureau.identifiers import normalize_id_number, normalize_phone, parse_id_nu
 from bureau.models import Region, User, Worker
 from bureau.services import clean_text, worker_register
 from bureau.textfiles import decode_upload
+from bureau.xlsx import XLSX_CONTENT_TYPE as XLSX_CONTENT_TYPE  # re-exported for the roster view
 from complaints.models import MAX_CLAIM
 from complaints.services import MIN_WORKING_AGE, ComplainantInput, add_years
 
@@ -45,7 +46,6 @@ HEADER_SEARCH_ROWS = 10  # the header may sit below a title row or two
 NAME_MAX = 50  # Worker.name
 NOTE_MAX = 200
 
-XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 TEMPLATE_FILENAME = "集体投诉名单模板.xlsx"
 TEMPLATE_ASCII_FILENAME = "roster-template.xlsx"
 

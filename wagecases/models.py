@@ -12,7 +12,7 @@ never stored; a payment entered in error is marked reversed, never deleted.
 from __future__ import annotations
 
 from decimal import Decimal
-from typing import Any
+from typing import Any, TypeVar
 
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
@@ -21,6 +21,8 @@ from django.utils.translation import gettext_lazy as _
 
 from bureau.models import Employer, Region, Worker
 from bureau.scoping import ScopedQuerySet
+
+_M = TypeVar("_M", bound=models.Model)
 
 # Per worker, as for complaints (a claim of more is a typing error).
 MAX_AMOUNT = Decimal("10000000.00")
@@ -82,16 +84,23 @@ class PartyRole(models.TextChoices):
     LABOUR_TEAM = "labour_team", _("班组")
 
 
-class ProjectQuerySet(ScopedQuerySet["Project"]):
+class CountyScopedQuerySet(ScopedQuerySet[_M]):
+    """Rows of a county (`county`), seen by staff whose region contains it and whose roles
+    see wage cases."""
+
     def scope_q(self, path: str) -> models.Q:
         return models.Q(county__path__startswith=path)
 
-    def visible_to(self, user: Any) -> ProjectQuerySet:
+    def visible_to(self, user: Any) -> Any:
         from bureau import roles
 
         if not roles.can(user, "wagecases.view"):
             return self.none()
-        return super().visible_to(user)  # type: ignore[return-value]
+        return super().visible_to(user)
+
+
+class ProjectQuerySet(CountyScopedQuerySet["Project"]):
+    pass
 
 
 class Project(models.Model):
@@ -185,16 +194,8 @@ class ProjectParty(models.Model):
         return str(self.employer) if self.employer_id else self.leader_name
 
 
-class WageCaseQuerySet(ScopedQuerySet["WageCase"]):
-    def scope_q(self, path: str) -> models.Q:
-        return models.Q(county__path__startswith=path)
-
-    def visible_to(self, user: Any) -> WageCaseQuerySet:
-        from bureau import roles
-
-        if not roles.can(user, "wagecases.view"):
-            return self.none()
-        return super().visible_to(user)  # type: ignore[return-value]
+class WageCaseQuerySet(CountyScopedQuerySet["WageCase"]):
+    pass
 
 
 class WageCase(models.Model):
@@ -444,18 +445,13 @@ class RemovalKind(models.TextChoices):
     REVOKED = "revoked", _("撤销列入决定")
 
 
-class ListingQuerySet(ScopedQuerySet["Listing"]):
-    def scope_q(self, path: str) -> models.Q:
-        return models.Q(county__path__startswith=path)
-
+class ListingQuerySet(CountyScopedQuerySet["Listing"]):
     def visible_to(self, user: Any) -> ListingQuerySet:
         """Staff who see wage cases see the listings in force (the window is told when it types
         the employer); proposals and refusals are internal, for inspectors and heads."""
         from bureau import roles
 
-        if not roles.can(user, "wagecases.view"):
-            return self.none()
-        scoped: ListingQuerySet = super().visible_to(user)  # type: ignore[assignment]
+        scoped: ListingQuerySet = super().visible_to(user)
         if not roles.can(user, "wagecases.listings.propose"):
             scoped = scoped.filter(status=ListingStatus.LISTED)
         return scoped

@@ -96,14 +96,15 @@ function focusInvalid(root) {
 document.addEventListener("alpine:init", () => {
   /* --- pickers: an employer, a worker, found as you type (as in complaint intake) --------- */
 
-  /* Emits `eventName` with the employer chosen ({id, name, credit_code, ...}). */
-  Alpine.data("employerSearch", (eventName) => ({
+  /* A picker found as you type: `url` is searched with ?q=, the chosen row is emitted as
+     `eventName` with the `fields` named. */
+  const picker = (eventName, url, fields) => ({
     query: "", hits: [], index: -1,
     async find() {
       const q = this.query.trim();
       this.index = -1;
       if (!wageSearchable(q)) { this.hits = []; return; }
-      const res = await api("GET", "/api/v1/employers/?page_size=8&q=" + encodeURIComponent(q));
+      const res = await api("GET", url + "?page_size=8&q=" + encodeURIComponent(q));
       if (res.ok && q === this.query.trim()) this.hits = res.data.results;
     },
     key(event) {
@@ -115,38 +116,18 @@ document.addEventListener("alpine:init", () => {
         if (hit) this.pick(hit);
       } else if (event.key === "Escape") { this.hits = []; }
     },
-    pick(e) {
+    pick(row) {
       this.hits = [];
       this.query = "";
-      this.$dispatch(eventName, { id: e.id, name: e.name, credit_code: e.credit_code });
+      this.$dispatch(eventName, Object.fromEntries(fields.map((f) => [f, row[f]])));
     },
-  }));
+  });
+
+  /* Emits `eventName` with the employer chosen ({id, name, credit_code}). */
+  Alpine.data("employerSearch", (eventName) => picker(eventName, "/api/v1/employers/", ["id", "name", "credit_code"]));
 
   /* Emits `eventName` with the worker chosen ({id, name, id_number}). */
-  Alpine.data("workerSearch", (eventName) => ({
-    query: "", hits: [], index: -1,
-    async find() {
-      const q = this.query.trim();
-      this.index = -1;
-      if (!wageSearchable(q)) { this.hits = []; return; }
-      const res = await api("GET", "/api/v1/workers/?page_size=8&q=" + encodeURIComponent(q));
-      if (res.ok && q === this.query.trim()) this.hits = res.data.results;
-    },
-    key(event) {
-      if (event.key === "ArrowDown") { this.index = Math.min(this.index + 1, this.hits.length - 1); event.preventDefault(); }
-      else if (event.key === "ArrowUp") { this.index = Math.max(this.index - 1, 0); event.preventDefault(); }
-      else if (event.key === "Enter") {
-        event.preventDefault();
-        const hit = this.hits[this.index >= 0 ? this.index : 0];
-        if (hit) this.pick(hit);
-      } else if (event.key === "Escape") { this.hits = []; }
-    },
-    pick(w) {
-      this.hits = [];
-      this.query = "";
-      this.$dispatch(eventName, { id: w.id, name: w.name, id_number: w.id_number });
-    },
-  }));
+  Alpine.data("workerSearch", (eventName) => picker(eventName, "/api/v1/workers/", ["id", "name", "id_number"]));
 
   /* --- the case list ------------------------------------------------------------------- */
 

@@ -1,23 +1,15 @@
 """Excel export of the wage-case list: every row of the filtered list (not one page), with the
 list's per-case totals as numbers. Written with openpyxl's write-only workbook, row by row
-from a chunked query, into a temporary file that is then streamed (as complaints/exports.py)."""
+from a chunked query, into a temporary file that is then streamed (as bureau/xlsx.py)."""
 
 from __future__ import annotations
 
-import datetime as dt
-import tempfile
 from collections.abc import Iterable
-from decimal import Decimal
 from typing import IO, Any
 
 from django.utils.translation import gettext as _
-from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
-from openpyxl.styles import Font
-from openpyxl.utils import get_column_letter
-from openpyxl.worksheet._write_only import WriteOnlyWorksheet
 
-from complaints.exports import CHUNK, DATE_FORMAT, XLSX_CONTENT_TYPE
+from bureau.xlsx import CHUNK, XLSX_CONTENT_TYPE, write_rows
 from wagecases.models import WageCase
 
 __all__ = ["CHUNK", "XLSX_CONTENT_TYPE", "headers", "row_values", "write_wagecases"]
@@ -73,36 +65,6 @@ def row_values(case: Any) -> list[Any]:
     ]
 
 
-def _cell(sheet: WriteOnlyWorksheet, value: Any) -> WriteOnlyCell:
-    cell = WriteOnlyCell(sheet, value=value)
-    if isinstance(value, str) and value.startswith("="):
-        # Text typed by users (an employer's name...) is never a formula.
-        cell.data_type = "s"
-    elif isinstance(value, dt.date):
-        cell.number_format = DATE_FORMAT
-    elif isinstance(value, Decimal):
-        cell.number_format = MONEY_FORMAT
-    return cell
-
-
 def write_wagecases(rows: Iterable[WageCase]) -> IO[bytes]:
     """The workbook of `rows` in a temporary file, positioned at its start."""
-    workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet(title=_("欠薪案件"))
-    columns = headers()
-    for index, (_title, width) in enumerate(columns, start=1):
-        sheet.column_dimensions[get_column_letter(index)].width = width
-    sheet.freeze_panes = "A2"
-    bold = Font(bold=True)
-    title_cells = []
-    for title, _width in columns:
-        cell = WriteOnlyCell(sheet, value=title)
-        cell.font = bold
-        title_cells.append(cell)
-    sheet.append(title_cells)
-    for case in rows:
-        sheet.append([_cell(sheet, value) for value in row_values(case)])
-    target = tempfile.TemporaryFile()  # noqa: SIM115 - handed to the response, which closes it
-    workbook.save(target)
-    target.seek(0)
-    return target
+    return write_rows(_("欠薪案件"), headers(), (row_values(case) for case in rows), money_format=MONEY_FORMAT)
