@@ -7,7 +7,9 @@ codes; the API and the pages show them as they are.
 
 from __future__ import annotations
 
+import re
 import unicodedata
+from decimal import Decimal
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -50,6 +52,22 @@ def _check_region(by: User, region: Region, *, field: str, min_level: int) -> No
 
 
 TEXT_FIELDS = ("name", "legal_representative", "contact_person", "address")
+
+
+_AMOUNT_TEXT = re.compile(r"-?[0-9]+(\.[0-9]+)?")
+
+
+def amount_text(value: Any) -> str:
+    """The text of an amount as a clerk writes it: digits with an optional decimal part and
+    sign. Full-width digits (what a Chinese input method types) are read as digits; exponents
+    (`1e3`), digit grouping (`1_000`, `1,000`), a `+` or units are not amounts. Raises
+    ValueError."""
+    if isinstance(value, bool):
+        raise ValueError(value)
+    text = format(value, "f") if isinstance(value, Decimal) else unicodedata.normalize("NFKC", str(value)).strip()
+    if not _AMOUNT_TEXT.fullmatch(text):
+        raise ValueError(value)
+    return text
 
 
 def clean_text(value: str) -> str:

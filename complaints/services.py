@@ -22,7 +22,7 @@ from bureau import numbering, roles
 from bureau.audit import acting_as
 from bureau.models import Employer, Region, RegionLevel, Role, User, Worker
 from bureau.numbering import county_of
-from bureau.services import field_error
+from bureau.services import amount_text, field_error
 from bureau.workdays import WorkdayCalendar
 from complaints import workflow
 from complaints.models import (
@@ -87,7 +87,7 @@ def next_number(county: Region, year: int) -> tuple[int, str]:
 
 def _money(value: Any, field: str, *, limit: Decimal = MAX_CLAIM) -> Decimal:
     try:
-        amount = Decimal(str(value)).quantize(Decimal("0.01"))
+        amount = Decimal(amount_text(value)).quantize(Decimal("0.01"))
     except (InvalidOperation, ValueError):
         raise field_error(field, _("金额格式不正确。"), "invalid") from None
     if amount < 0:
@@ -314,7 +314,7 @@ def complaint_act(
     if act == "assign" or (act == "accept" and chosen):
         _check_inspectors(complaint, chosen)
         complaint.inspectors.set(chosen)
-        data["inspectors"] = [u.username for u in chosen]
+        data["inspectors"] = [u.name or u.username for u in chosen]
     if act == "accept":
         complaint.accepted_on = on_date
         due = calendar.add(on_date, INVESTIGATION_DAYS)

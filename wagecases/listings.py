@@ -110,6 +110,20 @@ def allowed_acts(status: str) -> list[str]:
     return [act for act, sources in ACTS.items() if status in sources]
 
 
+def act_applies(listing: Listing, act: str) -> bool:
+    """Whether an act allowed by the status makes sense for this listing now (what a page
+    offers): one objection, a removal decision only on a request, early removal of defaulters."""
+    if act == "record_objection":
+        return listing.objection_received_on is None
+    if act == "extend":
+        return not listing.decision_extended
+    if act == "refuse_removal":
+        return listing.removal_requested_on is not None
+    if act == "request_removal":
+        return listing.kind == ListingKind.DEFAULTER and listing.removal_requested_on is None
+    return True
+
+
 def add_months(day: dt.date, months: int) -> dt.date:
     month = day.month - 1 + months
     year, month = day.year + month // 12, month % 12 + 1

@@ -98,8 +98,15 @@ CLAIM_COLUMNS = (
 )
 
 
+def _money_row(row: tuple[Any, ...]) -> list[Any]:
+    """Sums read back from SQLite may carry more digits than the fen: as money again."""
+    return [v.quantize(Decimal("0.01")) if isinstance(v, Decimal) else v for v in row]
+
+
 def _claim_rows(queryset: QuerySet[Claim]) -> list[ClaimTotals]:
-    return [ClaimTotals(*row) for row in claims_with_totals(queryset).order_by("id").values_list(*CLAIM_COLUMNS)]
+    return [
+        ClaimTotals(*_money_row(row)) for row in claims_with_totals(queryset).order_by("id").values_list(*CLAIM_COLUMNS)
+    ]
 
 
 def claim_totals(case: WageCase) -> list[ClaimTotals]:
@@ -148,7 +155,11 @@ def _totals(claims: QuerySet[Claim]) -> Totals:
         interest_paid=_sum("amount", kind=AllocationKind.INTEREST),
         workers_paid=Count("claim", distinct=True, filter=Q(kind=AllocationKind.WAGES)),
     )
-    return Totals(**owed, **paid)
+    # Sums read back from SQLite may carry more digits than the fen: shown and compared as money.
+    figures: dict[str, Any] = {
+        k: (v.quantize(Decimal("0.01")) if isinstance(v, Decimal) else v) for k, v in {**owed, **paid}.items()
+    }
+    return Totals(**figures)
 
 
 def case_totals(case: WageCase) -> Totals:

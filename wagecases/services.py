@@ -25,7 +25,7 @@ from bureau import numbering, roles
 from bureau.audit import acting_as
 from bureau.models import Employer, Region, RegionLevel, Role, User, Worker
 from bureau.numbering import county_of
-from bureau.services import clean_text, field_error
+from bureau.services import amount_text, clean_text, field_error
 from bureau.workdays import WorkdayCalendar
 from wagecases import selectors, workflow
 from wagecases.models import (
@@ -75,11 +75,8 @@ class InvalidTransition(Exception):
 def money(value: Any, field: str, *, positive: bool = False, limit: Decimal | None = MAX_AMOUNT) -> Decimal:
     """An amount of yuan, exact to the fen: more decimal places are refused, not rounded."""
     try:
-        # str() first: a float is taken as it prints (what was typed), not its binary value
-        text = str(value).strip()
-        if "_" in text:  # Python reads 1_000 as 1000: a typist means something else
-            raise InvalidOperation
-        amount = value if isinstance(value, Decimal) else Decimal(text)
+        # as text first: a float is taken as it prints (what was typed), not its binary value
+        amount = Decimal(amount_text(value))
     except (InvalidOperation, ValueError):
         raise field_error(field, _("金额格式不正确。"), "invalid") from None
     if not amount.is_finite():
@@ -99,6 +96,12 @@ def money(value: Any, field: str, *, positive: bool = False, limit: Decimal | No
         message = _("金额超过每人1000万元，请核对。") if limit == MAX_AMOUNT else _("金额超过上限，请核对。")
         raise field_error(field, message, "max_value")
     return amount
+
+
+def yuan(amount: Decimal) -> str:
+    """An amount as shown in messages and the timeline: two decimals (sums read back from
+    some databases carry more digits)."""
+    return format(Decimal(amount).quantize(FEN), "f")
 
 
 def _check_period(prefix: str, start: dt.date | None, end: dt.date | None, today: dt.date) -> None:
@@ -195,8 +198,8 @@ def _create_case(
             source=source,
             complaint=complaint.number if complaint is not None else None,
             workers=len(claims),
-            claimed=str(sum((c[1] for c in claims), Decimal("0.00"))),
-            inspectors=[u.username for u in inspectors],
+            claimed=yuan(sum((c[1] for c in claims), Decimal("0.00"))),
+            inspectors=[u.name or u.username for u in inspectors],
         )
     return case
 
@@ -361,13 +364,13 @@ def claim_confirm(*, by: User, claim: Claim, amount_confirmed: Any) -> Claim:
     if amount < wages_paid:
         raise field_error(
             "amount_confirmed",
-            _("核定金额不能低于已追发的工资（%(paid)s元）。") % {"paid": wages_paid},
+            _("核定金额不能低于已追发的工资（%(paid)s元）。") % {"paid": yuan(wages_paid)},
             "below_allocated",
         )
     if compensation_paid > amount * COMPENSATION_CAP:
         raise field_error(
             "amount_confirmed",
-            _("已支付的加付赔偿金（%(paid)s元）超过核定金额的100%%。") % {"paid": compensation_paid},
+            _("已支付的加付赔偿金（%(paid)s元）超过核定金额的100%%。") % {"paid": yuan(compensation_paid)},
             "compensation_cap",
         )
     before = current.amount_confirmed
@@ -443,10 +446,18 @@ def payment_record(
     if allocated != total:
         raise field_error(
             "allocations",
-            _("分配合计%(allocated)s元，与款项金额%(amount)s元不符。") % {"allocated": allocated, "amount": total},
+            _("分配合计%(allocated)s元，与款项金额%(amount)s元不符。")
+            % {"allocated": yuan(allocated), "amount": yuan(total)},
             "allocation_sum",
         )
     for index, (claim, value, kind) in enumerate(cleaned):
+        if kind == AllocationKind.COMPENSATION and case.payment_ordered_on is None:
+            # 加付赔偿金 is ordered when wages were not paid by the deadline of an order (条例 art. 26)
+            raise field_error(
+                f"allocations.{index}.kind",
+                _("加付赔偿金以责令限期支付为前提：请先登记责令限期支付。"),
+                "no_payment_order",
+            )
         _check_allocation(f"allocations.{index}.amount", claim, value, kind)
 
     with acting_as(by):
@@ -511,7 +522,7 @@ def _check_allocation(field: str, claim: Claim, value: Decimal, kind: str) -> No
                     "工资分配超过核定金额：核定%(confirmed)s元，已付%(paid)s元，本次最多%(left)s元；"
                     "超出部分请登记为加付赔偿金或利息。"
                 )
-                % {"confirmed": confirmed, "paid": paid, "left": confirmed - paid},
+                % {"confirmed": yuan(confirmed), "paid": yuan(paid), "left": yuan(confirmed - paid)},
                 "over_confirmed",
             )
     elif kind == AllocationKind.COMPENSATION:
@@ -520,7 +531,8 @@ def _check_allocation(field: str, claim: Claim, value: Decimal, kind: str) -> No
         if paid + value > cap:
             raise field_error(
                 field,
-                _("加付赔偿金最多为核定工资的100%%（%(cap)s元），已付%(paid)s元。") % {"cap": cap, "paid": paid},
+                _("加付赔偿金最多为核定工资的100%%（%(cap)s元），已付%(paid)s元。")
+                % {"cap": yuan(cap), "paid": yuan(paid)},
                 "compensation_cap",
             )
 
@@ -612,7 +624,7 @@ def wagecase_close(
         if totals.outstanding > 0:
             raise field_error(
                 "transferred_to",
-                _("尚欠%(amount)s元未清偿：清偿后方可结案，或选择移送机关。") % {"amount": totals.outstanding},
+                _("尚欠%(amount)s元未清偿：清偿后方可结案，或选择移送机关。") % {"amount": yuan(totals.outstanding)},
                 "outstanding",
             )
         case.status = Status.CLOSED_PAID
@@ -638,8 +650,8 @@ def wagecase_close(
             note=note,
             status=case.status,
             transferred_to=case.transferred_to,
-            paid=str(totals.wages_paid),
-            outstanding=str(totals.outstanding),
+            paid=yuan(totals.wages_paid),
+            outstanding=yuan(totals.outstanding),
         )
     return case
 
@@ -657,7 +669,7 @@ def wagecase_assign(*, by: User, case: WageCase, inspectors: Sequence[User]) -> 
     _check_inspectors(locked.county, chosen)
     with acting_as(by):
         locked.inspectors.set(chosen)
-        _event(locked, by, "assign", inspectors=[u.username for u in chosen])
+        _event(locked, by, "assign", inspectors=[u.name or u.username for u in chosen])
     return locked
 
 

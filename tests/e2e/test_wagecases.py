@@ -17,7 +17,7 @@ from playwright.sync_api import Page, expect
 from bureau.models import Employer, User
 from complaints.models import Status as ComplaintStatus
 from tests.wagecases import conftest as wage_fixtures
-from wagecases import listings
+from wagecases import listings, services
 from wagecases.models import Allocation, Listing, ListingKind, ListingStatus, Payment, Status, WageCase
 
 D = Decimal
@@ -83,6 +83,11 @@ def test_a_complaint_becomes_a_wage_case_paid_through_the_allocation_grid_and_cl
     expect(second.get_by_test_id("claim-confirmed")).to_have_text("4000.50")
     expect(page.get_by_test_id("total-outstanding")).to_have_text("12000.50")
 
+    # The employer was ordered to pay (compensation may only follow such an order).
+    services.wagecase_order_payment(by=User.objects.get(username="inspector_a"), case=case, working_days=5)
+    page.reload()
+    expect(page.get_by_test_id("total-outstanding")).to_have_text("12000.50")
+
     # A payment whose allocations do not add up is stopped in the browser.
     page.get_by_test_id("open-payment").click()
     page.get_by_test_id("pay-amount").fill("12001.00")
@@ -132,7 +137,8 @@ def test_a_complaint_becomes_a_wage_case_paid_through_the_allocation_grid_and_cl
     expect(page.get_by_test_id("case-status")).to_have_text("已清偿结案")
     expect(page.get_by_test_id("acts")).to_be_hidden()
     expect(page.get_by_test_id("payment-section")).to_be_hidden()
-    expect(page.get_by_test_id("timeline").locator("li")).to_have_count(6)  # open, 2 confirms, payment, receipt, close
+    # open, 2 confirms, order to pay, payment, receipt, close
+    expect(page.get_by_test_id("timeline").locator("li")).to_have_count(7)
     case.refresh_from_db()
     assert (case.status, case.closed_on) == (Status.CLOSED_PAID, timezone.localdate())
 

@@ -105,9 +105,18 @@ def pay(staff: dict[str, User]) -> Callable[..., Payment]:
             "evidence": "工商银行回单 20261120-001",
             **extra,
         }
+        case.refresh_from_db()
+        if any(kind == "compensation" for _c, _a, kind in allocations) and case.payment_ordered_on is None:
+            order_payment(case, by)
         return services.payment_record(
             by=staff[by], case=case, allocations=[(c, D(a), k) for c, a, k in allocations], **fields
         )
+
+    def order_payment(case: WageCase, by: str) -> None:
+        """Compensation (加付赔偿金) follows an order to pay: one, due the day it was made."""
+        start = case.opened_on
+        services.wagecase_order_payment(by=staff[by], case=case, ordered_on=start, due_on=start)
+        case.refresh_from_db()
 
     return record
 

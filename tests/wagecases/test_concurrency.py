@@ -39,6 +39,7 @@ def test_racing_payments_never_overpay_and_totals_stay_exact(staff, tree):
     case = services.wagecase_open(
         by=by, employer=employer, claims=[(w, "2000", None, None) for w in workers], opened_on=days_ago(5)
     )
+    case = services.wagecase_order_payment(by=by, case=case, ordered_on=days_ago(5), due_on=days_ago(5))
     first, second = claims_of(case)
     services.claim_confirm(by=by, claim=first, amount_confirmed="1000.02")  # = 3 x 333.34
     services.claim_confirm(by=by, claim=second, amount_confirmed="777.77")  # = 7 x 111.11

@@ -44,6 +44,10 @@ def test_the_inspector_confirms_what_each_worker_is_owed(make_wagecase, staff):
         ("1.234", "max_decimal_places"),
         ("", "invalid"),
         ("1_000", "invalid"),  # Python's digit grouping is not what a clerk typed
+        ("1e3", "invalid"),  # nor is an exponent: never 1,000 yuan by accident
+        ("1,000", "invalid"),
+        ("+12", "invalid"),
+        ("12元", "invalid"),
     ],
 )
 def test_a_bad_confirmed_amount_is_refused(amount, code, make_wagecase, staff):
@@ -53,6 +57,12 @@ def test_a_bad_confirmed_amount_is_refused(amount, code, make_wagecase, staff):
         services.claim_confirm(by=staff["inspector_a"], claim=claims_of(case)[0], amount_confirmed=amount)
     assert codes(info.value) == {"amount_confirmed": [code]}
     assert rows() == before
+
+
+def test_full_width_digits_of_a_chinese_input_method_are_read_as_digits(make_wagecase, staff):
+    case = make_wagecase()
+    confirmed = services.claim_confirm(by=staff["inspector_a"], claim=claims_of(case)[0], amount_confirmed="１２３．４５")
+    assert confirmed.amount_confirmed == D("123.45")
 
 
 def test_minus_zero_is_stored_and_recorded_as_zero(make_wagecase, staff):
@@ -175,7 +185,7 @@ def test_pay_beyond_the_confirmed_wages_only_as_compensation_or_interest(make_wa
             "max_decimal_places",
         ),
         (lambda c, o: {"amount": "x", "allocations": [(c[0], D("1"), "wages")]}, "amount", "invalid"),
-        (lambda c, o: {"amount": "1e13", "allocations": [(c[0], D("1"), "wages")]}, "amount", "max_value"),
+        (lambda c, o: {"amount": "10000000000000", "allocations": [(c[0], D("1"), "wages")]}, "amount", "max_value"),
         # dates
         (lambda c, o: {"paid_on": today() + dt.timedelta(days=1)}, "paid_on", "date_in_future"),
         (lambda c, o: {"paid_on": days_ago(11)}, "paid_on", "before_opened"),
@@ -207,6 +217,9 @@ def test_pay_beyond_the_confirmed_wages_only_as_compensation_or_interest(make_wa
 )
 def test_a_bad_payment_is_refused_and_nothing_is_stored(make, field, code, make_wagecase, staff):
     case = make_wagecase(claimed=["1000", "1000", "1000"], confirmed=["1000.00", "1000.00", None])
+    # ordered to pay (compensation may follow an order only)
+    services.wagecase_order_payment(by=staff["inspector_a"], case=case, ordered_on=case.opened_on, due_on=today())
+    case.refresh_from_db()
     other = claims_of(make_wagecase(claimed=["1000"], confirmed=["1000.00"]))[0]
     claims = claims_of(case)
     fields = {
@@ -223,6 +236,33 @@ def test_a_bad_payment_is_refused_and_nothing_is_stored(make, field, code, make_
         services.payment_record(by=staff["inspector_a"], case=case, **fields)
     assert codes(info.value) == {field: [code]}
     assert rows() == before
+
+
+def test_compensation_follows_an_order_to_pay(make_wagecase, staff):
+    case = make_wagecase(confirmed=["1000.00"])
+    claim = claims_of(case)[0]
+    fields = {"paid_on": today(), "payer": "employer", "method": "bank_transfer", "evidence": "回单"}
+    before = rows()
+    with pytest.raises(ValidationError) as info:
+        services.payment_record(
+            by=staff["inspector_a"],
+            case=case,
+            amount="1100.00",
+            allocations=[(claim, D("1000.00"), "wages"), (claim, D("100.00"), "compensation")],
+            **fields,
+        )
+    assert codes(info.value) == {"allocations.1.kind": ["no_payment_order"]}
+    assert rows() == before
+    services.wagecase_order_payment(by=staff["inspector_a"], case=case, ordered_on=case.opened_on, working_days=5)
+    case.refresh_from_db()
+    payment = services.payment_record(
+        by=staff["inspector_a"],
+        case=case,
+        amount="1100.00",
+        allocations=[(claim, D("1000.00"), "wages"), (claim, D("100.00"), "compensation")],
+        **fields,
+    )
+    assert payment.amount == D("1100.00")
 
 
 def test_a_payment_may_be_dated_from_the_complaints_receipt(make_case, staff, pay):

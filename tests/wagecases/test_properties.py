@@ -346,6 +346,9 @@ def test_random_payments_reversals_and_confirmations_keep_every_total_equal_to_i
                 claims=[(w, "3000", None, None) for w in workers_a],
                 opened_on=days_ago(OPENED_DAYS_AGO),
             )
+            # ordered to pay, so that compensation may be allocated
+            opened = days_ago(OPENED_DAYS_AGO)
+            case = services.wagecase_order_payment(by=by, case=case, ordered_on=opened, due_on=opened)
             claims = claims_of(case)
             model = Model(confirmed=[None, None, None])
             for index in range(3):

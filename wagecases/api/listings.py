@@ -46,7 +46,7 @@ class ListingEventSerializer(serializers.ModelSerializer[Event]):
     def get_by(self, event: Event) -> str:
         if event.by is None:
             return _("系统")
-        return event.by.get_full_name() or event.by.username
+        return event.by.name or event.by.username
 
 
 class ListingRowSerializer(serializers.ModelSerializer[Listing]):
@@ -139,6 +139,8 @@ class ListingDetailSerializer(ListingRowSerializer):
         user = request.user if request else None
         acts = []
         for act in services.allowed_acts(listing.status):
+            if not services.act_applies(listing, act):
+                continue
             capability = "wagecases.listings.decide" if act in services.HEAD_ACTS else "wagecases.listings.propose"
             if roles.can(user, capability):
                 acts.append(act)

@@ -88,9 +88,16 @@ def allowed_acts(user: User, case: WageCase) -> list[str]:
         if act.name == "assign":
             if head or not case.inspectors.all():  # the prefetched inspectors
                 names.append(act.name)
+        elif act.name == "order_contractor" and not _contractor_can_be_ordered(case):
+            continue  # no project with a general contractor other than the employer
         elif handles:
             names.append(act.name)
     return names
+
+
+def _contractor_can_be_ordered(case: WageCase) -> bool:
+    project = case.project
+    return project is not None and project.general_contractor_id not in (None, case.employer_id)
 
 
 def case_rows() -> Any:
