@@ -61,7 +61,9 @@ def test_a_bad_confirmed_amount_is_refused(amount, code, make_wagecase, staff):
 
 def test_full_width_digits_of_a_chinese_input_method_are_read_as_digits(make_wagecase, staff):
     case = make_wagecase()
-    confirmed = services.claim_confirm(by=staff["inspector_a"], claim=claims_of(case)[0], amount_confirmed="１２３．４５")
+    confirmed = services.claim_confirm(
+        by=staff["inspector_a"], claim=claims_of(case)[0], amount_confirmed="１２３．４５"
+    )
     assert confirmed.amount_confirmed == D("123.45")
 
 
