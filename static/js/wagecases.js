@@ -61,8 +61,8 @@ function describeWageData(data) {
   return Object.entries(data || {})
     .filter(([k, v]) => !skip.includes(k) && v !== "" && v !== null && v !== undefined && !(Array.isArray(v) && !v.length))
     .filter(([k, v]) => !(quiet.includes(k) && v === false))
-    .map(([k, v]) => `${labels[k] || k}：${Array.isArray(v) ? v.map((x) => shown(k, x)).join("、") : v === true ? "✓" : v === false ? "✗" : shown(k, v)}`)
-    .join("；");
+    .map(([k, v]) => `${labels[k] || k}${gettext("：")}${Array.isArray(v) ? v.map((x) => shown(k, x)).join(gettext("、")) : v === true ? "✓" : v === false ? "✗" : shown(k, v)}`)
+    .join(gettext("；"));
 }
 
 /* Working days from today to a date (negative: overdue), from the official calendar. */

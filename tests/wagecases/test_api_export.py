@@ -20,7 +20,8 @@ pytestmark = pytest.mark.django_db
 
 URL = "/api/v1/wage-cases/"
 EXPORT = "/api/v1/wage-cases/export.xlsx"
-MONEY_COLUMNS = slice(10, 16)  # claimed, confirmed, wages, compensation, interest, outstanding
+MONEY_COLUMNS = slice(10, 16)  # claimed, confirmed, wages, compensation, interest, total paid
+WORKERS_PAID, OUTSTANDING = 16, 17
 
 
 def sheet(response: Any) -> Any:
@@ -55,7 +56,7 @@ def test_the_export_holds_every_row_of_the_filtered_list_with_the_same_totals(
     rows = values(worksheet)
 
     assert rows[0][:5] == ("案件编号", "状态", "案件来源", "立案日期", "欠薪单位")
-    assert len(rows[0]) == 18
+    assert len(rows[0]) == 20
     assert len(rows) - 1 == len(listed) == 2
     for line, row in zip(rows[1:], listed, strict=True):
         totals = row["totals"]
@@ -68,12 +69,15 @@ def test_the_export_holds_every_row_of_the_filtered_list_with_the_same_totals(
             row["employer"]["credit_code"],
         )
         assert (line[8], line[9]) == (totals["workers"], totals["unconfirmed"])
-        figures = ("claimed", "confirmed", "wages_paid", "compensation_paid", "interest_paid", "outstanding")
+        figures = ("claimed", "confirmed", "wages_paid", "compensation_paid", "interest_paid", "total_paid")
         assert [Decimal(str(v)).quantize(Decimal("0.01")) for v in line[MONEY_COLUMNS]] == [
             Decimal(totals[name]) for name in figures
         ]
+        assert line[WORKERS_PAID] == totals["workers_paid"]
+        assert Decimal(str(line[OUTSTANDING])).quantize(Decimal("0.01")) == Decimal(totals["outstanding"])
     assert rows[1][0] == owed.number
-    assert rows[1][MONEY_COLUMNS][4:] == (0.01, 666.67)
+    assert rows[1][MONEY_COLUMNS][4:] == (0.01, 333.34)  # interest, total paid
+    assert rows[1][OUTSTANDING] == 666.67
     # amounts are numbers shown with two decimals
     for cell in worksheet[2][MONEY_COLUMNS]:
         assert isinstance(cell.value, int | float) and cell.number_format == "0.00"
