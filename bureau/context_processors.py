@@ -17,6 +17,7 @@ def staff(request: HttpRequest) -> dict[str, Any]:
         "can_reveal_pii": roles.can(user, "parties.reveal_pii"),
         "is_admin": roles.can(user, "admin.manage"),
         "can_view_complaints": roles.can(user, "complaints.view"),
+        "can_view_wagecases": roles.can(user, "wagecases.view"),
         "can_register_complaints": roles.can(user, "complaints.register"),
         "staff_warnings": admin_warnings(user),
         "unread_notifications": unread_count(user),

@@ -102,22 +102,17 @@ document.addEventListener("alpine:init", () => {
         await this.findWageCase();
       }
     },
-    /* The wage case opened from this complaint, if any, for users who see wage cases. The
-     * wage-case list does not filter by complaint: its candidates (same employer, from a
-     * complaint, opened since this one was received) are read until one names this complaint. */
+    /* The wage case opened from this complaint, if any, for users who see wage cases. */
     async findWageCase() {
       const me = await api("GET", "/api/v1/me/");
       const capabilities = me.ok ? me.data.capabilities : [];
       if (!capabilities.includes("wagecases.view")) return;
-      const query = `page_size=20&source=complaint&employer=${this.obj.employer.id}&opened_from=${this.obj.received_on}`;
-      const list = await api("GET", "/api/v1/wage-cases/?" + query);
+      const list = await api("GET", `/api/v1/wage-cases/?complaint=${id}`);
       if (!list.ok) return;
-      for (const row of list.data.results) {
-        const res = await api("GET", `/api/v1/wage-cases/${row.id}/`);
-        if (res.ok && res.data.complaint && res.data.complaint.id === id) {
-          this.wageCase = { id: res.data.id, number: res.data.number, status_display: res.data.status_display };
-          return;
-        }
+      const row = list.data.results[0];
+      if (row) {
+        this.wageCase = { id: row.id, number: row.number, status_display: row.status_display };
+        return;
       }
       this.canOpenWageCase = capabilities.includes("wagecases.edit") && !["not_accepted", "referred", "withdrawn"].includes(this.obj.status);
     },
