@@ -31,6 +31,12 @@ CAPABILITIES: dict[str, frozenset[str]] = {
     # Defaulter list and major-violation publication: inspectors prepare, heads decide.
     "wagecases.listings.propose": frozenset({Role.INSPECTOR, *HEADS}),
     "wagecases.listings.decide": frozenset(HEADS),
+    # Inspections: window staff see visits, orders and reviews (an employer's record at the
+    # window); inspectors and heads record them; heads plan campaigns and set patrol targets.
+    # Checklist templates are reference data kept by administrators ("admin.manage").
+    "inspections.view": frozenset({Role.WINDOW, Role.INSPECTOR, *HEADS}),
+    "inspections.record": frozenset({Role.INSPECTOR, *HEADS}),
+    "inspections.plan": frozenset(HEADS),
 }
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Sequence
 from decimal import Decimal
 from typing import Any
 
@@ -19,7 +20,16 @@ from django.utils.translation import gettext as _
 from bureau import roles
 from bureau.audit import acting_as
 from bureau.identifiers import normalize_phone, parse_id_number, validate_credit_code
-from bureau.models import Employer, EmployerRegistration, Region, RegionLevel, User, Worker, WorkerRegistration
+from bureau.models import (
+    Employer,
+    EmployerRegistration,
+    Region,
+    RegionLevel,
+    Role,
+    User,
+    Worker,
+    WorkerRegistration,
+)
 
 EMPLOYER_FIELDS = frozenset(
     {
@@ -41,6 +51,18 @@ WORKER_FIELDS = frozenset({"name", "id_number", "phone", "home_region", "address
 
 def field_error(field: str, message: str, code: str, **params: Any) -> ValidationError:
     return ValidationError({field: [ValidationError(message, code=code, params=params or None)]})
+
+
+def check_inspectors(county: Region, chosen: Sequence[User], too_few: str, field: str = "inspectors") -> None:
+    """At least two inspectors (条例 art. 16: investigations and inspections), each an active
+    inspector or head whose region covers the county. `too_few` is the message for fewer."""
+    if len({u.pk for u in chosen}) < 2:
+        raise field_error(field, too_few, "two_inspectors")
+    for user in chosen:
+        region = user.region
+        covers = region is not None and county.path.startswith(region.path)
+        if not user.is_active or not user.has_role(Role.INSPECTOR, *roles.HEADS) or not covers:
+            raise field_error(field, _("%(name)s 不是本县（区）的监察员。") % {"name": user}, "not_inspector")
 
 
 def _check_region(by: User, region: Region, *, field: str, min_level: int) -> None:

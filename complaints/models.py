@@ -42,6 +42,8 @@ class Category(models.Model):
 class Kind(models.TextChoices):
     COMPLAINT = "complaint", _("投诉")
     REPORT = "report", _("举报")
+    # found by the bureau itself (an inspection, an unmet rectification order): no complainant
+    INSPECTION = "inspection", _("检查发现")
 
 
 class Channel(models.TextChoices):
@@ -51,6 +53,7 @@ class Channel(models.TextChoices):
     LETTER = "letter", _("来信")
     REFERRAL = "referral", _("其他部门转办")
     PLATFORM = "platform", _("根治欠薪线索平台")
+    INSPECTION = "inspection", _("监察检查")
 
 
 class Status(models.TextChoices):

@@ -179,6 +179,8 @@ def complaint_register(
         raise field_error("categories", _("所选类别已停用。"), "invalid_choice")
     if not facts.strip():
         raise field_error("facts", _("请填写事实与请求。"), "required")
+    if (kind == Kind.INSPECTION) != (channel == Channel.INSPECTION):
+        raise field_error("kind", _("检查发现的案件只能由检查记录或整改指令立案。"), "invalid_choice")
     if kind == Kind.COMPLAINT and not complainants:
         raise field_error("complainants", _("投诉应至少有一名投诉人。"), "required")
     if kind == Kind.REPORT and not anonymous and not (reporter_name.strip() or complainants):

@@ -33,8 +33,8 @@ def complaint_new(request: HttpRequest) -> HttpResponse:
         request,
         "complaints/intake.html",
         {
-            "channels": Channel.choices,
-            "kinds": Kind.choices,
+            "channels": [c for c in Channel.choices if c[0] != Channel.INSPECTION],
+            "kinds": [c for c in Kind.choices if c[0] != Kind.INSPECTION],
             "county_code": county.code if county else "",
             **_roster_urls(),
         },

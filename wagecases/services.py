@@ -23,9 +23,9 @@ from django.utils.translation import gettext as _
 
 from bureau import numbering, roles
 from bureau.audit import acting_as
-from bureau.models import Employer, Region, RegionLevel, Role, User, Worker
+from bureau.models import Employer, Region, RegionLevel, User, Worker
 from bureau.numbering import county_of
-from bureau.services import amount_text, clean_text, field_error
+from bureau.services import amount_text, check_inspectors, clean_text, field_error
 from bureau.workdays import WorkdayCalendar
 from wagecases import selectors, workflow
 from wagecases.models import (
@@ -171,6 +171,7 @@ def _create_case(
     complaint: Any = None,
     project: Project | None = None,
     inspectors: Sequence[User] = (),
+    facts: str = "",
 ) -> WageCase:
     seq, number = next_number(county, opened_on.year)
     with acting_as(by):
@@ -195,6 +196,7 @@ def _create_case(
             by,
             "open",
             opened_on,
+            note=facts,
             source=source,
             complaint=complaint.number if complaint is not None else None,
             workers=len(claims),
@@ -205,15 +207,7 @@ def _create_case(
 
 
 def _check_inspectors(county: Region, chosen: Sequence[User]) -> None:
-    """At least two inspectors (条例 art. 16), each an active inspector or head whose region
-    covers the case's county."""
-    if len({u.pk for u in chosen}) < 2:
-        raise field_error("inspectors", _("案件应由两名以上监察员办理。"), "two_inspectors")
-    for user in chosen:
-        region = user.region
-        covers = region is not None and county.path.startswith(region.path)
-        if not user.is_active or not user.has_role(Role.INSPECTOR, *roles.HEADS) or not covers:
-            raise field_error("inspectors", _("%(name)s 不是本县（区）的监察员。") % {"name": user}, "not_inspector")
+    check_inspectors(county, chosen, _("案件应由两名以上监察员办理。"))
 
 
 def _check_project(by: User, project: Project, county: Region, employer: Employer, field: str = "project") -> None:
@@ -244,10 +238,11 @@ def wagecase_open(
     source: str = Source.DIRECT,
     project: Project | None = None,
     inspectors: Sequence[User] = (),
+    facts: str = "",
 ) -> WageCase:
     """Open a wage case directly or from an inspection finding, with each worker's claim
-    `(worker, amount_claimed, period_from, period_to)`. From a complaint: see
-    `wagecase_open_from_complaint`."""
+    `(worker, amount_claimed, period_from, period_to)`; `facts` (what was found) goes on the
+    opening entry of the timeline. From a complaint: see `wagecase_open_from_complaint`."""
     roles.require(by, "wagecases.edit")
     today = timezone.localdate()
     opened_on = opened_on or today
@@ -291,6 +286,7 @@ def wagecase_open(
         claims=cleaned,
         project=project,
         inspectors=inspectors,
+        facts=clean_text(facts)[:4000] if facts else "",
     )
 
 

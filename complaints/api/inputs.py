@@ -87,8 +87,13 @@ class ComplainantInputSerializer(StrictInputSerializer):
 class ComplaintRegisterSerializer(StrictInputSerializer):
     """Registration of a complaint (投诉) or a report (举报). Unknown fields are refused."""
 
-    kind = serializers.ChoiceField(label=_("类型"), choices=Kind.choices, default=Kind.COMPLAINT)
-    channel = serializers.ChoiceField(label=_("来源渠道"), choices=Channel.choices, default=Channel.WINDOW)
+    # cases found by an inspection are opened from the visit or the order (inspections app)
+    kind = serializers.ChoiceField(
+        label=_("类型"), choices=[c for c in Kind.choices if c[0] != Kind.INSPECTION], default=Kind.COMPLAINT
+    )
+    channel = serializers.ChoiceField(
+        label=_("来源渠道"), choices=[c for c in Channel.choices if c[0] != Channel.INSPECTION], default=Channel.WINDOW
+    )
     upstream_ref = serializers.CharField(label=_("上游编号"), max_length=60, required=False, allow_blank=True)
     employer = ScopedEmployerField(
         label=_("被投诉单位"),
