@@ -19,6 +19,9 @@ def staff(request: HttpRequest) -> dict[str, Any]:
         "can_view_complaints": roles.can(user, "complaints.view"),
         "can_view_wagecases": roles.can(user, "wagecases.view"),
         "can_register_complaints": roles.can(user, "complaints.register"),
+        "can_view_inspections": roles.can(user, "inspections.view"),
+        "can_record_inspections": roles.can(user, "inspections.record"),
+        "can_plan_inspections": roles.can(user, "inspections.plan"),
         "staff_warnings": admin_warnings(user),
         "unread_notifications": unread_count(user),
     }
