@@ -369,3 +369,14 @@ def test_a_second_submission_racing_the_first_is_answered_409_too(
     assert second.status_code == 409, second.content
     assert second.json()["id"] == first.json()["id"]
     assert Complaint.objects.count() == 1
+
+
+@pytest.mark.parametrize("changes", [{"kind": "inspection"}, {"channel": "inspection"}])
+def test_a_case_found_by_an_inspection_cannot_be_typed_at_the_window(
+    staff: Any, api: Any, employer_a: Any, workers_a: Any, changes: dict[str, str]
+) -> None:
+    """Cases of the inspection kind come from a visit or an unmet order (inspections app),
+    which carry its facts; the intake form does not offer them."""
+    response = api(staff["window_a"]).post(URL, form(employer_a, workers_a, **changes), format="json")
+    assert_error(response, 400, "invalid", [(next(iter(changes)), "invalid_choice")])
+    nothing_stored()
