@@ -715,7 +715,7 @@ def _seed_workers(workers: list[WorkerSpec], region_ids: dict[str, int]) -> tupl
 # a module `<app>.demo` with `seed_demo(seed, today) -> {what: how many created}`, idempotent
 # like `seed`. They are imported by name, so the core depends on none of them; an app that is
 # not installed or has no demo module is skipped.
-DEMO_APPS = ("complaints", "wagecases")
+DEMO_APPS = ("complaints", "wagecases", "inspections")
 
 
 def seed_cases(seed: int = DEFAULT_SEED, today: dt.date | None = None) -> dict[str, int]:

@@ -26,6 +26,11 @@ DEFAULT_SCHEDULES: list[dict[str, Any]] = [
         "task": "wagecases.review_listings",
         "crontab": {"minute": "45", "hour": "6"},
     },
+    {
+        "name": "整改指令逾期提醒 / remind of overdue rectification orders",
+        "task": "inspections.remind_overdue_orders",
+        "crontab": {"minute": "5", "hour": "7"},
+    },
 ]
 
 

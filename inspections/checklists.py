@@ -17,6 +17,7 @@ to value, checked against the item's kind:
 from __future__ import annotations
 
 import re
+import unicodedata
 from typing import Any
 
 from django.db import transaction
@@ -25,7 +26,7 @@ from django.utils.translation import gettext as _
 from bureau import roles
 from bureau.models import User
 from bureau.services import clean_text, field_error
-from inspections.models import MAX_COUNT, CampaignType, ChecklistTemplate, ItemKind
+from inspections.models import MAX_AMOUNT, MAX_COUNT, CampaignType, ChecklistTemplate, ItemKind
 
 KEY = re.compile(r"^[a-z][a-z0-9_]{0,39}$")
 MAX_ITEMS = 100
@@ -96,13 +97,13 @@ def template_publish(*, by: User | None, campaign_type: CampaignType, items: Any
 def _number(value: Any, field: str) -> int:
     if isinstance(value, bool) or not isinstance(value, int | str):
         raise field_error(field, _("应为整数。"), "invalid")
-    text = str(value).strip()
-    if not re.fullmatch(r"\d{1,7}", text):
+    text = unicodedata.normalize("NFKC", str(value)).strip()
+    if not re.fullmatch(r"[0-9]+", text):
         raise field_error(field, _("应为不小于零的整数。"), "invalid")
-    number = int(text)
-    if number > MAX_COUNT:
+    text = text.lstrip("0") or "0"
+    if len(text) > len(str(MAX_COUNT)) or int(text) > MAX_COUNT:
         raise field_error(field, _("数量超过上限，请核对。"), "max_value")
-    return number
+    return int(text)
 
 
 def clean_answers(template: ChecklistTemplate | None, answers: Any) -> dict[str, Any]:
@@ -126,9 +127,9 @@ def clean_answers(template: ChecklistTemplate | None, answers: Any) -> dict[str,
     for key, item in items.items():
         field = f"answers.{key}"
         value = answers.get(key)
-        if isinstance(value, str) and item["kind"] != ItemKind.TEXT:
+        if isinstance(value, str):
             value = value.strip()
-        if value in (None, ""):
+        if value is None or value == "":
             if item["required"] and item["kind"] != ItemKind.PHOTO:
                 raise field_error(field, _("“%(label)s”为必答项目。") % {"label": item["label"]}, "required")
             continue
@@ -142,15 +143,13 @@ def clean_answers(template: ChecklistTemplate | None, answers: Any) -> dict[str,
         elif kind == ItemKind.AMOUNT:
             if isinstance(value, bool) or not isinstance(value, int | str | float):
                 raise field_error(field, _("金额格式不正确。"), "invalid")
-            cleaned[key] = yuan(money(value, field, limit=None))
+            cleaned[key] = yuan(money(value, field, limit=MAX_AMOUNT))
         elif kind == ItemKind.TEXT:
             if not isinstance(value, str):
                 raise field_error(field, _("应为文字。"), "invalid")
-            text = value.strip()
-            if len(text) > TEXT_MAX:
+            if len(value) > TEXT_MAX:
                 raise field_error(field, _("最长2000个字符。"), "max_length")
-            if text:
-                cleaned[key] = text
+            cleaned[key] = value
         else:  # photo: uploaded to the visit with the item key
             raise field_error(field, _("照片请作为检查照片上传。"), "photo_item")
     return cleaned

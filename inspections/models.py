@@ -88,6 +88,12 @@ class ChecklistTemplate(models.Model):
     def __str__(self) -> str:
         return f"{self.campaign_type} v{self.version}"
 
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        """Only ever inserted: a change is a new version (`checklists.template_publish`)."""
+        if not self._state.adding:
+            raise ValueError("a checklist version is never changed once saved: publish a new version")
+        super().save(*args, **kwargs)
+
 
 class CountyQuerySet(ScopedQuerySet[Any]):
     """Rows of a county bureau (`county`), seen by staff whose region contains it and whose

@@ -107,13 +107,26 @@ BUILTIN_TYPES: list[tuple[str, str, list[dict[str, Any]]]] = [
 ]
 
 
-def load_builtin(apps: Any, schema_editor: Any) -> None:
-    """Data migration: the built-in types with version 1 of their checklists (kept if present)."""
-    CampaignType = apps.get_model("inspections", "CampaignType")
-    ChecklistTemplate = apps.get_model("inspections", "ChecklistTemplate")
+def _load(campaign_type_model: Any, template_model: Any) -> int:
+    created = 0
     for index, (code, name, items) in enumerate(BUILTIN_TYPES):
-        campaign_type, _ = CampaignType.objects.get_or_create(
+        campaign_type, _ = campaign_type_model.objects.get_or_create(
             code=code, defaults={"name": name, "ordering": (index + 1) * 10}
         )
-        if not ChecklistTemplate.objects.filter(campaign_type=campaign_type).exists():
-            ChecklistTemplate.objects.create(campaign_type=campaign_type, version=1, items=items, note="初始版本")
+        if not template_model.objects.filter(campaign_type=campaign_type).exists():
+            template_model.objects.create(campaign_type=campaign_type, version=1, items=items, note="初始版本")
+            created += 1
+    return created
+
+
+def load_builtin(apps: Any, schema_editor: Any) -> None:
+    """Data migration: the built-in types with version 1 of their checklists (kept if present)."""
+    _load(apps.get_model("inspections", "CampaignType"), apps.get_model("inspections", "ChecklistTemplate"))
+
+
+def ensure_builtin() -> int:
+    """The same, with the current models: puts the built-in types back where a test run (or a
+    database restored without them) emptied the table. Returns how many checklists it added."""
+    from inspections.models import CampaignType, ChecklistTemplate
+
+    return _load(CampaignType, ChecklistTemplate)

@@ -9,6 +9,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Sum
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from bureau.models import Employer, EmployerRegistration, Region
@@ -27,7 +28,7 @@ def with_progress(campaigns: QuerySet[Campaign]) -> QuerySet[Campaign]:
     return campaigns.annotate(
         visits_count=Count("visits", distinct=True),
         employers_visited=Count("visits__employer", distinct=True),
-        contracts_urged_total=Sum("visits__contracts_urged"),
+        contracts_urged_total=Coalesce(Sum("visits__contracts_urged"), 0),
     )
 
 

@@ -14,6 +14,7 @@ from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -26,6 +27,7 @@ from bureau.workdays import WorkdayCalendar
 from complaints.uploads import GIF, JPEG, PNG, WEBP, display_file_name, sniff
 from inspections.checklists import clean_answers
 from inspections.models import (
+    MAX_AMOUNT,
     MAX_COUNT,
     AnnualReview,
     Campaign,
@@ -91,12 +93,42 @@ def _employer(by: User, employer: Employer, county: Region, field: str = "employ
         raise field_error(field, _("该单位不在本县（区）登记。"), "region_mismatch")
 
 
-def _count(value: Any, field: str) -> int:
+def _count(value: Any, field: str, limit: int = MAX_COUNT) -> int:
     if isinstance(value, bool) or not isinstance(value, int) or value < 0:
         raise field_error(field, _("应为不小于零的整数。"), "invalid")
-    if value > MAX_COUNT:
+    if value > limit:
         raise field_error(field, _("数量超过上限，请核对。"), "max_value")
     return value
+
+
+def _coordinate(value: Any) -> Decimal:
+    """A latitude or longitude as sent (Decimal, number or text); ValueError when it is none."""
+    if isinstance(value, bool) or not isinstance(value, Decimal | int | float | str):
+        raise ValueError(value)
+    try:
+        number = Decimal(str(value).strip())
+    except ArithmeticError:
+        raise ValueError(value) from None
+    if not number.is_finite():
+        raise ValueError(value)
+    return number
+
+
+def _position(latitude: Any, longitude: Any, accuracy_m: Any) -> tuple[Decimal | None, Decimal | None, int | None]:
+    """The phone's position: both coordinates or neither, within range, to six decimals (about
+    0.1 m); the accuracy in whole metres, kept only with a position."""
+    if latitude in (None, "") and longitude in (None, ""):
+        return None, None, None
+    if latitude in (None, "") or longitude in (None, ""):
+        raise field_error("latitude", _("位置应同时有经度和纬度。"), "incomplete_position")
+    try:
+        lat, lon = _coordinate(latitude), _coordinate(longitude)
+    except ValueError:
+        raise field_error("latitude", _("位置不正确。"), "invalid_position") from None
+    if not (-90 <= lat <= 90 and -180 <= lon <= 180):
+        raise field_error("latitude", _("位置不正确。"), "invalid_position")
+    accuracy = None if accuracy_m in (None, "") else _count(accuracy_m, "accuracy_m", limit=100_000)
+    return round(lat, 6), round(lon, 6), accuracy
 
 
 # Campaigns -------------------------------------------------------------------------------
@@ -114,7 +146,11 @@ class CampaignInput:
     description: str = ""
 
 
-def _check_campaign(county: Region, data: CampaignInput, *, exclude: int | None = None) -> dict[str, Any]:
+def _check_campaign(
+    county: Region, data: CampaignInput, *, exclude: int | None = None, new_type: bool = True
+) -> dict[str, Any]:
+    """The cleaned fields of a campaign. A type switched off takes no new campaign, but its
+    campaigns stay editable (`new_type` False: the type is the one they had)."""
     name = clean_text(data.name)
     if not name:
         raise field_error("name", _("请填写专项检查名称。"), "required")
@@ -122,7 +158,7 @@ def _check_campaign(county: Region, data: CampaignInput, *, exclude: int | None 
         raise field_error("name", _("名称最长120个字符。"), "max_length")
     if Campaign.objects.filter(county=county, name=name).exclude(pk=exclude).exists():
         raise field_error("name", _("本县（区）已有同名的专项检查。"), "duplicate")
-    if not data.campaign_type.active:
+    if new_type and not data.campaign_type.active:
         raise field_error("campaign_type", _("该检查类型已停用。"), "invalid_choice")
     if data.ends_on < data.starts_on:
         raise field_error("ends_on", _("结束日期不能早于开始日期。"), "date_order")
@@ -162,8 +198,10 @@ def campaign_update(*, by: User, campaign: Campaign, data: CampaignInput) -> Cam
     """Change a campaign. Its type stays once a visit was recorded (the answers follow the
     type's checklist), and its period must still hold its visits."""
     roles.require(by, "inspections.plan")
-    campaign = Campaign.objects.visible_to(by).select_for_update().get(pk=campaign.pk)
-    fields = _check_campaign(campaign.county, data, exclude=campaign.pk)
+    campaign = Campaign.objects.visible_to(by).select_for_update(of=("self",)).get(pk=campaign.pk)
+    fields = _check_campaign(
+        campaign.county, data, exclude=campaign.pk, new_type=data.campaign_type.pk != campaign.campaign_type_id
+    )
     visits = campaign.visits.all()
     if fields["campaign_type"].pk != campaign.campaign_type_id and visits.exists():
         raise field_error("campaign_type", _("已有检查记录的专项检查不能更改类型。"), "has_visits")
@@ -285,7 +323,7 @@ def _visit_record(*, by: User, data: VisitInput, county: Region | None) -> Visit
     unpaid = _count(data.workers_unpaid, "workers_unpaid")
     from wagecases.services import money
 
-    amount_unpaid = money(data.amount_unpaid, "amount_unpaid", limit=None)
+    amount_unpaid = money(data.amount_unpaid, "amount_unpaid", limit=MAX_AMOUNT)
     if data.wages_on_time != WagesOnTime.NO and (unpaid or amount_unpaid):
         raise field_error(
             "wages_on_time", _("填写了欠薪人数或金额，工资支付情况应为“存在拖欠或克扣”。"), "inconsistent"
@@ -293,13 +331,7 @@ def _visit_record(*, by: User, data: VisitInput, county: Region | None) -> Visit
     child = _count(data.child_labour_found, "child_labour_found")
     if child > workers:
         raise field_error("child_labour_found", _("童工人数不能多于在岗人数。"), "more_than_workers")
-    latitude, longitude = data.latitude, data.longitude
-    if (latitude is None) != (longitude is None):
-        raise field_error("latitude", _("位置应同时有经度和纬度。"), "incomplete_position")
-    if latitude is not None and longitude is not None:
-        if not (-90 <= latitude <= 90 and -180 <= longitude <= 180):
-            raise field_error("latitude", _("位置不正确。"), "invalid_position")
-        latitude, longitude = round(Decimal(latitude), 6), round(Decimal(longitude), 6)
+    latitude, longitude, accuracy_m = _position(data.latitude, data.longitude, data.accuracy_m)
     findings = (data.findings or "").strip()
     if len(findings) > 5000:
         raise field_error("findings", _("最长5000个字符。"), "max_length")
@@ -328,7 +360,7 @@ def _visit_record(*, by: User, data: VisitInput, county: Region | None) -> Visit
             findings=findings,
             latitude=latitude,
             longitude=longitude,
-            accuracy_m=data.accuracy_m if latitude is not None else None,
+            accuracy_m=accuracy_m,
             client_uuid=data.client_uuid,
             created_by=by,
         )
@@ -412,17 +444,24 @@ def photo_add(
 # Rectification orders ----------------------------------------------------------------------
 
 
-def _clean_order_items(items: Sequence[str]) -> list[str]:
-    cleaned = [clean_text(text) for text in items]
-    cleaned = [text for text in cleaned if text]
+def _clean_order_items(items: Sequence[str], field: str = "items") -> list[str]:
+    """The items of an order, blank lines dropped; errors on `field` (`field.N` for one item,
+    N its position as sent)."""
+    if isinstance(items, str) or not isinstance(items, Sequence):
+        raise field_error(field, _("整改事项应为逐项列出的清单。"), "invalid")
+    for index, text in enumerate(items):
+        if not isinstance(text, str):
+            raise field_error(f"{field}.{index}", _("整改事项应为文字。"), "invalid")
+    cleaned = [(index, clean_text(text)) for index, text in enumerate(items)]
+    cleaned = [(index, text) for index, text in cleaned if text]
     if not cleaned:
-        raise field_error("items", _("请至少填写一项整改事项。"), "required")
+        raise field_error(field, _("请至少填写一项整改事项。"), "required")
     if len(cleaned) > MAX_ORDER_ITEMS:
-        raise field_error("items", _("整改事项不能超过 %(n)s 项。") % {"n": MAX_ORDER_ITEMS}, "max_length")
-    for index, text in enumerate(cleaned):
+        raise field_error(field, _("整改事项不能超过 %(n)s 项。") % {"n": MAX_ORDER_ITEMS}, "max_length")
+    for index, text in cleaned:
         if len(text) > 500:
-            raise field_error(f"items.{index}", _("每项最长500个字符。"), "max_length")
-    return cleaned
+            raise field_error(f"{field}.{index}", _("每项最长500个字符。"), "max_length")
+    return [text for _index, text in cleaned]
 
 
 def _order_event(order: RectificationOrder, by: User | None, action: str, on_date: dt.date, **kw: Any) -> OrderEvent:
@@ -440,8 +479,9 @@ def _issue_order(
     earliest: dt.date,
     visit: Visit | None = None,
     review: AnnualReview | None = None,
+    items_field: str = "items",
 ) -> RectificationOrder:
-    cleaned = _clean_order_items(items)
+    cleaned = _clean_order_items(items, items_field)
     today = timezone.localdate()
     if served_on > today:
         raise field_error("served_on", _("送达日期不能晚于今天。"), "date_in_future")
@@ -493,6 +533,23 @@ def order_issue_from_visit(
         earliest=timezone.localdate(visit.visited_at),
         visit=visit,
     )
+
+
+def recompute_due_dates(years: list[int]) -> int:
+    """After a year's calendar was loaded (registered with `bureau.workdays`): recompute the due
+    date of every open order that was provisional or falls in those years. Returns how many
+    orders changed."""
+    calendar = WorkdayCalendar()
+    changed = 0
+    touched = Q(due_provisional=True) | Q(due_on__year__in=years) | Q(served_on__year__in=years)
+    with transaction.atomic():
+        for order in RectificationOrder.objects.filter(touched, status=OrderStatus.OPEN).select_for_update():
+            due = calendar.add(order.served_on, order.deadline_days)
+            if (due.date, due.provisional) != (order.due_on, order.due_provisional):
+                order.due_on, order.due_provisional = due.date, due.provisional
+                order.save(update_fields=["due_on", "due_provisional", "updated_at"])
+                changed += 1
+    return changed
 
 
 def _locked_order(by: User, order: RectificationOrder) -> RectificationOrder:
@@ -618,12 +675,51 @@ def _order_facts(order: RectificationOrder) -> str:
     return str(text)
 
 
+def _case_inspectors(county: Region, visit: Visit | None) -> list[User]:
+    """The visit's inspectors, to handle the case opened from what they found; none when one
+    of them can no longer (left, moved): the brigade head assigns the case then."""
+    inspectors = list(visit.inspectors.order_by("pk")) if visit else []
+    try:
+        check_inspectors(county, inspectors, "")
+    except ValidationError:
+        return []
+    return inspectors
+
+
+def _case_date(opened_on: dt.date | None, earliest: dt.date, earliest_label: str) -> dt.date:
+    """The day a case is opened: today unless told (a case opened yesterday, recorded today),
+    never in the future nor before what it was found on."""
+    today = timezone.localdate()
+    opened_on = opened_on or today
+    if opened_on > today:
+        raise field_error("opened_on", _("立案日期不能晚于今天。"), "date_in_future")
+    if opened_on < earliest:
+        raise field_error(
+            "opened_on",
+            _("立案日期不能早于%(what)s（%(date)s）。") % {"what": earliest_label, "date": earliest.isoformat()},
+            "date_order",
+        )
+    return opened_on
+
+
 def _open_complaint(
-    *, by: User, visit: Visit | None, county: Region, employer: Employer, facts: str, categories: Sequence[Any]
+    *,
+    by: User,
+    visit: Visit | None,
+    county: Region,
+    employer: Employer,
+    facts: str,
+    categories: Sequence[Any],
+    opened_on: dt.date,
 ) -> Any:
     from complaints import services as complaint_services
     from complaints.models import Channel, Kind
 
+    township = None
+    if visit is not None:
+        place = visit.employer.region
+        if place.level >= RegionLevel.TOWNSHIP and place.path.startswith(county.path):
+            township = place
     complaint = complaint_services.complaint_register(
         by=by,
         employer=employer,
@@ -633,62 +729,89 @@ def _open_complaint(
         channel=Channel.INSPECTION,
         county=county,
         site_address=visit.site_address if visit else "",
-        township=visit.employer.region if visit and visit.employer.region.level >= RegionLevel.TOWNSHIP else None,
+        township=township,
+        received_on=opened_on,
     )
-    # found by the bureau itself: placed on file at once (立案), by the same user
+    # found by the bureau itself: placed on file at once (立案), by the same user, and handled
+    # by the inspectors who found it
     if complaint_services.can_act(by, complaint, "accept"):
-        complaint_services.complaint_act(complaint=complaint, by=by, act="accept")
+        complaint_services.complaint_act(
+            complaint=complaint, by=by, act="accept", on_date=opened_on, inspectors=_case_inspectors(county, visit)
+        )
         complaint.refresh_from_db()
     return complaint
 
 
 def _open_wagecase(
-    *, by: User, visit: Visit | None, county: Region, employer: Employer, facts: str, claims: Sequence[Any]
+    *,
+    by: User,
+    visit: Visit | None,
+    county: Region,
+    employer: Employer,
+    facts: str,
+    claims: Sequence[Any],
+    opened_on: dt.date,
 ) -> Any:
     from wagecases import services as wage_services
     from wagecases.models import Source
 
-    inspectors = list(visit.inspectors.all()) if visit else []
-    try:
-        check_inspectors(county, inspectors, "")
-    except ValidationError:
-        inspectors = []  # someone has left: the brigade head assigns the case
     return wage_services.wagecase_open(
         by=by,
         employer=employer,
         claims=claims,
         county=county,
         source=Source.INSPECTION,
-        inspectors=inspectors,
+        inspectors=_case_inspectors(county, visit),
         facts=facts,
+        opened_on=opened_on,
     )
 
 
 @transaction.atomic
 def visit_open_case(
-    *, by: User, visit: Visit, kind: str, claims: Sequence[Any] = (), categories: Sequence[Any] = ()
+    *,
+    by: User,
+    visit: Visit,
+    kind: str,
+    claims: Sequence[Any] = (),
+    categories: Sequence[Any] = (),
+    opened_on: dt.date | None = None,
 ) -> Any:
     """Open a case from what a visit found: `kind="wage"` a wage-arrears case with each unpaid
     worker's claim (the visit must have found unpaid wages), `kind="complaint"` a case to
-    investigate (立案) with the categories of the violation. The visit's facts are carried
-    over and the case is linked to the visit."""
+    investigate (立案, accepted at once) with the categories of the violation. The visit's
+    facts are carried over, its inspectors handle the case, and the case is linked to the
+    visit. `opened_on` (default today) is not before the visit."""
     roles.require(by, "inspections.record")
     visit = _locked_visit(by, visit)
     facts = _visit_facts(visit)
+    opened_on = _case_date(opened_on, timezone.localdate(visit.visited_at), _("检查日期"))
     if kind == "wage":
         if visit.wage_case is not None:
             raise InvalidState(_("本次检查已立欠薪案件 %(n)s。") % {"n": visit.wage_case.number}, "case_exists")
         if visit.wages_on_time != WagesOnTime.NO:
             raise field_error("kind", _("本次检查未发现拖欠工资，不能立欠薪案件。"), "no_unpaid_wages")
         case = _open_wagecase(
-            by=by, visit=visit, county=visit.county, employer=visit.employer, facts=facts, claims=claims
+            by=by,
+            visit=visit,
+            county=visit.county,
+            employer=visit.employer,
+            facts=facts,
+            claims=claims,
+            opened_on=opened_on,
         )
         visit.wage_case = case
     elif kind == "complaint":
         if visit.complaint is not None:
             raise InvalidState(_("本次检查已立案 %(n)s。") % {"n": visit.complaint.number}, "case_exists")
         case = _open_complaint(
-            by=by, visit=visit, county=visit.county, employer=visit.employer, facts=facts, categories=categories
+            by=by,
+            visit=visit,
+            county=visit.county,
+            employer=visit.employer,
+            facts=facts,
+            categories=categories,
+            opened_on=opened_on,
         )
         visit.complaint = case
     else:
@@ -700,23 +823,43 @@ def visit_open_case(
 
 @transaction.atomic
 def order_open_case(
-    *, by: User, order: RectificationOrder, kind: str, claims: Sequence[Any] = (), categories: Sequence[Any] = ()
+    *,
+    by: User,
+    order: RectificationOrder,
+    kind: str,
+    claims: Sequence[Any] = (),
+    categories: Sequence[Any] = (),
+    opened_on: dt.date | None = None,
 ) -> Any:
     """Open a case from an order not met by its deadline (逾期未整改), with the order's unmet
-    items and the visit's facts carried over; the order is then escalated (已立案查处)."""
+    items and the visit's facts carried over; the order is then escalated (已立案查处).
+    `opened_on` (default today) is not before the order was found unmet."""
     order = _locked_order(by, order)
     if order.status != OrderStatus.UNMET:
         raise InvalidState(_("只有逾期未整改的指令才能立案查处。"), "order_not_unmet")
+    opened_on = _case_date(opened_on, order.concluded_on or order.due_on, _("认定逾期未整改的日期"))
     visit = order.visit
     facts = _order_facts(order) + ("\n" + _visit_facts(visit) if visit else "")
     if kind == "wage":
         case = _open_wagecase(
-            by=by, visit=visit, county=order.county, employer=order.employer, facts=facts, claims=claims
+            by=by,
+            visit=visit,
+            county=order.county,
+            employer=order.employer,
+            facts=facts,
+            claims=claims,
+            opened_on=opened_on,
         )
         order.wage_case = case
     elif kind == "complaint":
         case = _open_complaint(
-            by=by, visit=visit, county=order.county, employer=order.employer, facts=facts, categories=categories
+            by=by,
+            visit=visit,
+            county=order.county,
+            employer=order.employer,
+            facts=facts,
+            categories=categories,
+            opened_on=opened_on,
         )
         order.complaint = case
     else:
@@ -724,7 +867,7 @@ def order_open_case(
     with acting_as(by):
         order.status = OrderStatus.ESCALATED
         order.save(update_fields=["status", "complaint", "wage_case", "updated_at"])
-        _order_event(order, by, "open_case", timezone.localdate(), data={"kind": kind, "case": case.number})
+        _order_event(order, by, "open_case", opened_on, data={"kind": kind, "case": case.number})
     return case
 
 
@@ -767,27 +910,33 @@ def review_submit(*, by: User, data: ReviewInput, county: Region | None = None) 
         raise field_error("contracts_signed", _("签订劳动合同人数不能多于职工人数。"), "more_than_workers")
     if insured > workers:
         raise field_error("insured_workers", _("参保人数不能多于职工人数。"), "more_than_workers")
-    wages_total = money(data.wages_total, "wages_total", limit=None)
+    wages_total = money(data.wages_total, "wages_total", limit=MAX_AMOUNT)
     lowest = None
     if data.lowest_monthly_wage not in (None, ""):
         lowest = money(data.lowest_monthly_wage, "lowest_monthly_wage", limit=Decimal("1000000"))
+    duplicate = field_error("year", _("该单位本年度的书面审查已登记。"), "duplicate")
     if AnnualReview.objects.filter(employer=data.employer, year=data.year).exists():
-        raise field_error("year", _("该单位本年度的书面审查已登记。"), "duplicate")
-    with acting_as(by):
-        return AnnualReview.objects.create(
-            county=county,
-            employer=data.employer,
-            year=data.year,
-            submitted_on=data.submitted_on,
-            workers=workers,
-            contracts_signed=contracts,
-            insured_workers=insured,
-            wages_total=wages_total,
-            wages_on_time=bool(data.wages_on_time),
-            lowest_monthly_wage=lowest,
-            note=(data.note or "").strip()[:4000],
-            created_by=by,
-        )
+        raise duplicate
+    review = AnnualReview(
+        county=county,
+        employer=data.employer,
+        year=data.year,
+        submitted_on=data.submitted_on,
+        workers=workers,
+        contracts_signed=contracts,
+        insured_workers=insured,
+        wages_total=wages_total,
+        wages_on_time=bool(data.wages_on_time),
+        lowest_monthly_wage=lowest,
+        note=(data.note or "").strip()[:4000],
+        created_by=by,
+    )
+    try:
+        with acting_as(by), transaction.atomic():
+            review.save(force_insert=True)
+    except IntegrityError:  # the same submission, recorded meanwhile by another request
+        raise duplicate from None
+    return review
 
 
 @transaction.atomic
@@ -816,6 +965,13 @@ def review_decide(
         raise field_error("on_date", _("审查日期不能晚于今天。"), "date_in_future")
     if on_date < review.submitted_on:
         raise field_error("on_date", _("审查日期不能早于报送日期。"), "date_order")
+    if review.reviewed_on is not None and on_date < review.reviewed_on:
+        # decided again after 限期整改: not before that first decision
+        raise field_error(
+            "on_date",
+            _("审查日期不能早于上次审查结论的日期（%(date)s）。") % {"date": review.reviewed_on.isoformat()},
+            "date_order",
+        )
     opinion = (opinion or "").strip()
     if result != ReviewResult.PASSED and not opinion:
         raise field_error("opinion", _("请填写审查意见。"), "required")
@@ -830,6 +986,7 @@ def review_decide(
                 county=review.county,
                 employer=review.employer,
                 items=order_items,
+                items_field="order_items",
                 served_on=on_date,
                 deadline_days=deadline_days if deadline_days is not None else 0,
                 earliest=review.submitted_on,

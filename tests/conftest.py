@@ -95,8 +95,9 @@ def api() -> Callable[[User | None], APIClient]:
 
 @pytest.fixture(autouse=True)
 def _reference_data(request: pytest.FixtureRequest) -> None:
-    """Reference data that migrations create: a transactional test (browser tests, thread
-    tests) empties every table when it ends, so put it back for whichever test comes next."""
+    """Reference data that migrations create (complaint categories, campaign types and their
+    first checklists): a transactional test (browser tests, thread tests) empties every table
+    when it ends, so put it back for whichever test comes next."""
     names = set(request.fixturenames)
     if names & {"transactional_db", "live_server"}:
         request.getfixturevalue("transactional_db")
@@ -104,6 +105,12 @@ def _reference_data(request: pytest.FixtureRequest) -> None:
         request.getfixturevalue("db")
     else:
         return
+    from django.apps import apps
+
     from complaints.categories import ensure_default_categories
+    from inspections.models import CampaignType
+    from inspections.reference import load_builtin
 
     ensure_default_categories()
+    if not CampaignType.objects.exists():
+        load_builtin(apps, None)

@@ -1,6 +1,6 @@
-"""The demo cases `seed_demo` loads after the demo city: a living year of complaints and wage
-cases in both staffed counties, made through the real services, with figures that hold
-together, created once, and the same for the same seed.
+"""The demo cases `seed_demo` loads after the demo city: a living year of complaints, wage
+cases and inspections in both staffed counties, made through the real services, with figures
+that hold together, created once, and the same for the same seed.
 
 Seeding goes through hundreds of service calls, so the module seeds once (in a transaction
 rolled back at the end; every test runs in a savepoint inside it), with a thinner year than
@@ -20,11 +20,24 @@ from django.db.models import Sum
 from django.utils import timezone
 
 from bureau import demo
-from bureau.models import CaseCounter, Employer, User
+from bureau.models import CaseCounter, Employer, Region, User
 from complaints import demo as complaints_demo
 from complaints.models import Category, Complainant, Complaint, Kind
 from complaints.models import Event as ComplaintEvent
 from complaints.services import complaint_register
+from inspections import selectors as inspection_selectors
+from inspections.models import (
+    AnnualReview,
+    Campaign,
+    OrderEvent,
+    OrderItem,
+    OrderStatus,
+    PatrolTarget,
+    RectificationOrder,
+    ReviewResult,
+    Visit,
+    VisitPhoto,
+)
 from wagecases import selectors
 from wagecases.models import (
     Allocation,
@@ -106,11 +119,56 @@ def case_snapshot() -> dict[str, Any]:
         ),
         "projects": sorted(Project.objects.values_list("county__code", "name", "general_contractor__credit_code")),
         "listings": sorted(Listing.objects.values_list("employer__credit_code", "kind", "status", "amount_owed")),
+        "campaigns": sorted(Campaign.objects.values_list("county__code", "name", "starts_on", "ends_on")),
+        "visits": sorted(
+            Visit.objects.values_list(
+                "number",
+                "employer__credit_code",
+                "visited_at",
+                "campaign__name",
+                "template__version",
+                "workers_on_site",
+                "contracts_urged",
+                "wages_on_time",
+                "amount_unpaid",
+                "latitude",
+                "client_uuid",
+                "wage_case__number",
+            ),
+            key=str,
+        ),
+        "orders": sorted(
+            RectificationOrder.objects.values_list(
+                "number",
+                "visit__number",
+                "review__employer__credit_code",
+                "served_on",
+                "due_on",
+                "status",
+                "wage_case__number",
+            ),
+            key=str,
+        ),
+        "order_items": sorted(
+            OrderItem.objects.values_list("order__number", "position", "text", "met", "checked_on"), key=str
+        ),
+        "reviews": sorted(
+            AnnualReview.objects.values_list("employer__credit_code", "year", "submitted_on", "result", "reviewed_on"),
+            key=str,
+        ),
     }
 
 
 def delete_cases(county_code: str) -> None:
     """Every case row of a county, so that its demo cases can be made again."""
+    OrderEvent.objects.filter(order__county__code=county_code).delete()
+    OrderItem.objects.filter(order__county__code=county_code).delete()
+    RectificationOrder.objects.filter(county__code=county_code).delete()
+    VisitPhoto.objects.filter(visit__county__code=county_code).delete()
+    Visit.objects.filter(county__code=county_code).delete()
+    AnnualReview.objects.filter(county__code=county_code).delete()
+    Campaign.objects.filter(county__code=county_code).delete()
+    PatrolTarget.objects.filter(county__code=county_code).delete()
     Event.objects.filter(case__county__code=county_code).delete()
     Event.objects.filter(listing__county__code=county_code).delete()
     Listing.objects.filter(county__code=county_code).delete()
@@ -222,11 +280,56 @@ def test_a_closed_complaint_carries_the_figures_of_its_wage_case(city):
         assert case.complaint.status in ("accepted", "extension_requested"), case
 
 
+def test_each_staffed_county_has_a_year_of_inspections(city):
+    today = timezone.localdate()
+    for code in STAFFED:
+        county = Region.objects.get(code=code)
+        visits = Visit.objects.filter(county=county)
+        assert 60 <= visits.count() <= 95, code
+        patrols = visits.filter(campaign__isnull=True)
+        assert patrols.count() > visits.count() / 2
+        assert visits.filter(campaign__isnull=False, template__isnull=False).exclude(answers={}).exists()
+        assert visits.filter(wages_on_time="no").count() >= 2
+        assert visits.filter(wage_case__isnull=False).count() == 1
+        assert visits.values("inspectors").distinct().count() == 3  # two inspectors and the brigade head
+        assert not visits.filter(visited_at__date__gte=today).exists()
+        # numbered in date order
+        by_number = list(visits.filter(year=today.year).order_by("seq").values_list("visited_at", flat=True))
+        assert by_number == sorted(by_number)
+
+        campaigns = inspection_selectors.with_progress(Campaign.objects.filter(county=county))
+        assert campaigns.count() == 3
+        assert len({c.campaign_type_id for c in campaigns}) == 3
+        assert sum(c.starts_on <= today <= c.ends_on for c in campaigns) == 1
+        assert all(c.employers_visited > 0 for c in campaigns)
+
+        orders = RectificationOrder.objects.filter(county=county)
+        assert 10 <= orders.count() <= 15
+        statuses = set(orders.values_list("status", flat=True))
+        assert {OrderStatus.OPEN, OrderStatus.MET, OrderStatus.UNMET, OrderStatus.ESCALATED} <= statuses
+        assert inspection_selectors.overdue_orders(orders, today).exists()
+        assert orders.filter(due_on__gte=today, status=OrderStatus.OPEN).exists()
+        assert orders.filter(status=OrderStatus.ESCALATED, wage_case__isnull=False).count() == 1
+        assert orders.filter(review__isnull=False).exists()
+        assert not orders.filter(served_on__gte=today).exists()
+
+        reviews = AnnualReview.objects.filter(county=county, year=today.year - 1)
+        assert set(reviews.values_list("result", flat=True)) == set(ReviewResult.values)
+        assert reviews.filter(orders__isnull=False, result=ReviewResult.PASSED).exists()  # rectified, then passed
+        missing = inspection_selectors.employers_not_reviewed(county, today.year - 1).count()
+        assert 0 < missing < reviews.count()
+
+        [progress] = inspection_selectors.patrol_progress(Region.objects.filter(pk=county.pk), today.year)
+        assert progress.target == 50 and progress.patrols > 0
+    assert not Visit.objects.filter(county__code="339903").exists()
+
+
 def test_seeding_again_creates_nothing(city):
     output = seed_demo()
 
     assert case_snapshot() == city["snapshot"]
     assert "投诉举报案件 Complaints: 0" in output and "欠薪案件 Wage cases: 0" in output
+    assert "inspection_visits: 0" in output and "rectification_orders: 0" in output
     assert f"投诉举报案件 Complaints: {Complaint.objects.count()}" in city["output"]
 
 
@@ -259,4 +362,5 @@ def test_a_county_with_cases_of_its_own_gets_no_demo_cases(city):
     assert set(counts.values()) == {0}
     assert list(Complaint.objects.filter(county__code="339901")) == [own]
     assert not WageCase.objects.filter(county__code="339901").exists()
+    assert not Visit.objects.filter(county__code="339901").exists()
     assert not Project.objects.filter(county__code="339901").exists()

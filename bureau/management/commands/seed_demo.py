@@ -70,6 +70,10 @@ class Command(BaseCommand):
             "projects": _("工程项目 Projects"),
             "payments": _("追发款项 Payments"),
             "listings": _("失信名单拟列入 Listing proposals"),
+            "inspection_campaigns": _("专项检查 Inspection campaigns"),
+            "inspection_visits": _("检查记录 Site visits"),
+            "rectification_orders": _("责令改正 Rectification orders"),
+            "annual_reviews": _("书面审查 Annual reviews"),
         }
         write(_("  演示案件 Demo cases（已有案件的县不再生成 / none where a county has cases）:"))
         for key, count in cases.items():
