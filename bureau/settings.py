@@ -179,6 +179,8 @@ STORAGES = {
 WHITENOISE_USE_FINDERS = DEBUG
 MEDIA_ROOT = Path(env("DJANGO_MEDIA_ROOT", default=str(VAR_DIR / "media")))
 MEDIA_URL = "/media/"
+# Inspection photos: at most INSPECTION_PHOTO_MAX_BYTES each (inspections.services.photo_max_bytes,
+# 8 MB when unset); set it here to change the limit.
 
 # REST API
 REST_FRAMEWORK = {
@@ -218,6 +220,10 @@ SPECTACULAR_SETTINGS = {
         "PartyRoleEnum": "wagecases.models.PartyRole",
         "ComplaintKindEnum": "complaints.models.Kind",
         "ComplaintStatusEnum": "complaints.models.Status",
+        # every channel, inspection included (registration offers the others only)
+        "ChannelEnum": "complaints.models.Channel",
+        # employers' industry, also a campaign's list of industries
+        "IndustryEnum": "bureau.models.Industry",
     },
 }
 

@@ -32,6 +32,7 @@ urlpatterns = [
     path("notifications/", views_notifications.notifications, name="notifications"),
     path("", include("complaints.urls")),
     path("", include("wagecases.urls")),
+    path("", include("inspections.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("jsi18n/", JavaScriptCatalog.as_view(), name="javascript-catalog"),
     path("healthz", views.healthz, name="healthz"),

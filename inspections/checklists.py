@@ -24,6 +24,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from bureau import roles
+from bureau.audit import acting_as
 from bureau.models import User
 from bureau.services import clean_text, field_error
 from inspections.models import MAX_AMOUNT, MAX_COUNT, CampaignType, ChecklistTemplate, ItemKind
@@ -164,3 +165,19 @@ def display_answers(template: ChecklistTemplate | None, answers: dict[str, Any])
         {"key": item["key"], "label": item["label"], "kind": item["kind"], "answer": answers.get(item["key"])}
         for item in template.items
     ]
+
+
+@transaction.atomic
+def campaign_type_create(*, by: User, code: str, name: str, ordering: int | None = None) -> CampaignType:
+    """A new campaign type (reference data kept by administrators), without a checklist until
+    one is published."""
+    roles.require(by, "admin.manage")
+    name = clean_text(name)
+    if not name:
+        raise field_error("name", _("请填写名称。"), "required")
+    if CampaignType.objects.filter(code=code).exists():
+        raise field_error("code", _("已有该代码的检查类型。"), "duplicate")
+    if CampaignType.objects.filter(name=name).exists():
+        raise field_error("name", _("已有同名的检查类型。"), "duplicate")
+    with acting_as(by):
+        return CampaignType.objects.create(code=code, name=name, ordering=100 if ordering is None else ordering)

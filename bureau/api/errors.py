@@ -17,6 +17,7 @@ from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404, HttpRequest, JsonResponse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from rest_framework import exceptions, status
 from rest_framework.response import Response
 from rest_framework.serializers import as_serializer_error
@@ -51,8 +52,28 @@ def error_body(exc: exceptions.APIException) -> dict[str, Any]:
     return {"code": exc.default_code, "message": str(exc.default_detail), "errors": []}
 
 
+class Conflict(exceptions.APIException):
+    """409: an act the record's current state does not allow (its `code` says why)."""
+
+    status_code = status.HTTP_409_CONFLICT
+    default_detail = gettext_lazy("当前状态不允许此操作。")
+    default_code = "invalid_state"
+
+
+def _invalid_state(exc: Exception) -> Conflict | None:
+    # Imported here: the apps' services import the core, not the other way round.
+    from inspections.services import InvalidState
+
+    if isinstance(exc, InvalidState):
+        return Conflict(detail=exc.message, code=exc.code)
+    return None
+
+
 def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | None:
-    if isinstance(exc, DjangoValidationError):
+    conflict = _invalid_state(exc)
+    if conflict is not None:
+        exc = conflict
+    elif isinstance(exc, DjangoValidationError):
         exc = exceptions.ValidationError(detail=as_serializer_error(exc))
     elif isinstance(exc, Http404 | ObjectDoesNotExist):
         # A row that is not there and a row outside the user's region look the same.

@@ -16,4 +16,5 @@ urlpatterns = [
     *router.urls,
     path("", include("complaints.api.urls")),
     path("", include("wagecases.api.urls")),
+    path("", include("inspections.api.urls")),
 ]

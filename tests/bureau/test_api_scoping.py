@@ -16,6 +16,7 @@ from bureau.models import Employer, Role, User, Worker
 from bureau.notify import notify
 from bureau.scoping import ScopedQuerySet
 from complaints.api.urls import router as complaints_router
+from inspections.api.urls import router as inspections_router
 from tests.bureau.conftest import assert_error, next_credit_code, next_id_number
 from tests.conftest import Tree
 from wagecases.api.urls import router as wagecases_router
@@ -281,12 +282,103 @@ def _listing_in_county_a(tree: Tree, staff: dict[str, User], make_employer: Any,
 ROW_IN_COUNTY_A["wage-project"] = _project_in_county_a
 ROW_IN_COUNTY_A["listing"] = _listing_in_county_a
 
-# National reference data (read-only lists, the same for every region) is not region-scoped.
-REFERENCE_DATA = {"complaint-category"}
+
+def _campaign_in_county_a(tree: Tree, staff: dict[str, User], make_employer: Any, make_worker: Any) -> Any:
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from inspections import services
+    from inspections.models import CampaignType
+    from inspections.reference import ensure_builtin
+
+    ensure_builtin()  # migration data a transactional test elsewhere may have emptied
+    today = timezone.localdate()
+    return services.campaign_create(
+        by=staff["head_a"],
+        data=services.CampaignInput(
+            name="湖滨街道日常巡查",
+            campaign_type=CampaignType.objects.get(code="routine"),
+            starts_on=today - dt.timedelta(days=10),
+            ends_on=today + dt.timedelta(days=10),
+            regions=[tree.town_a1],
+        ),
+    )
+
+
+def _visit_in_county_a(tree: Tree, staff: dict[str, User], make_employer: Any, make_worker: Any) -> Any:
+    """A patrol of an employer of township A1 by the inspector and the brigade head of county A."""
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from inspections import services
+
+    return services.visit_record(
+        by=staff["inspector_a"],
+        data=services.VisitInput(
+            employer=make_employer(tree.town_a1),
+            visited_at=timezone.now() - dt.timedelta(hours=1),
+            inspectors=[staff["inspector_a"], staff["head_a"]],
+        ),
+    )
+
+
+def _order_in_county_a(tree: Tree, staff: dict[str, User], make_employer: Any, make_worker: Any) -> Any:
+    from inspections import services
+
+    visit = _visit_in_county_a(tree, staff, make_employer, make_worker)
+    return services.order_issue_from_visit(
+        by=staff["inspector_a"], visit=visit, items=["补签劳动合同"], deadline_days=10
+    )
+
+
+def _review_in_county_a(tree: Tree, staff: dict[str, User], make_employer: Any, make_worker: Any) -> Any:
+    from django.utils import timezone
+
+    from inspections import services
+
+    today = timezone.localdate()
+    return services.review_submit(
+        by=staff["inspector_a"],
+        data=services.ReviewInput(
+            employer=make_employer(tree.town_a1),
+            year=today.year - 1,
+            submitted_on=today,
+            workers=10,
+            contracts_signed=10,
+            insured_workers=8,
+            wages_total="600000.00",
+        ),
+    )
+
+
+def _patrol_target_in_county_a(tree: Tree, staff: dict[str, User], make_employer: Any, make_worker: Any) -> Any:
+    from django.utils import timezone
+
+    from inspections import services
+
+    return services.patrol_target_set(by=staff["head_a"], year=timezone.localdate().year, patrols=50)
+
+
+ROW_IN_COUNTY_A["campaign"] = _campaign_in_county_a
+ROW_IN_COUNTY_A["visit"] = _visit_in_county_a
+ROW_IN_COUNTY_A["rectification-order"] = _order_in_county_a
+ROW_IN_COUNTY_A["annual-review"] = _review_in_county_a
+ROW_IN_COUNTY_A["patrol-target"] = _patrol_target_in_county_a
+
+# National reference data (the same for every region) is not region-scoped: complaint
+# categories (read-only), campaign types and their checklist versions (kept by administrators).
+REFERENCE_DATA = {"complaint-category", "campaign-type", "checklist-template"}
 
 REGISTERED = [
     (prefix, viewset, basename)
-    for prefix, viewset, basename in [*router.registry, *complaints_router.registry, *wagecases_router.registry]
+    for prefix, viewset, basename in [
+        *router.registry,
+        *complaints_router.registry,
+        *wagecases_router.registry,
+        *inspections_router.registry,
+    ]
     if basename not in REFERENCE_DATA
 ]
 
@@ -398,6 +490,7 @@ def test_me_gives_region_roles_and_capabilities_of_a_window_clerk(staff: Any, ap
     assert body["capabilities"] == [
         "complaints.register",
         "complaints.view",
+        "inspections.view",
         "parties.edit",
         "parties.reveal_pii",
         "wagecases.view",

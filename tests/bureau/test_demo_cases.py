@@ -329,7 +329,7 @@ def test_seeding_again_creates_nothing(city):
 
     assert case_snapshot() == city["snapshot"]
     assert "投诉举报案件 Complaints: 0" in output and "欠薪案件 Wage cases: 0" in output
-    assert "inspection_visits: 0" in output and "rectification_orders: 0" in output
+    assert "检查记录 Site visits: 0" in output and "责令改正 Rectification orders: 0" in output
     assert f"投诉举报案件 Complaints: {Complaint.objects.count()}" in city["output"]
 
 
