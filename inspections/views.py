@@ -15,7 +15,6 @@ import hashlib
 import json
 from typing import Any
 
-from django.contrib.auth.decorators import login_required
 from django.contrib.staticfiles import finders
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
@@ -25,6 +24,7 @@ from django.utils import timezone
 
 from bureau import roles
 from bureau.models import Industry, Region, RegionLevel
+from bureau.pages import capable, choice_labels
 from inspections.models import (
     AnnualReview,
     Campaign,
@@ -48,26 +48,8 @@ FORM_ASSETS = (
 )
 
 
-def _forbidden(request: HttpRequest) -> HttpResponse:
-    return render(request, "inspections/forbidden.html", status=403)
-
-
 def _capable(capability: str) -> Any:
-    """Login required, then the capability: a role without it gets the 403 page."""
-
-    def decorate(view: Any) -> Any:
-        @login_required
-        def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-            if not roles.can(request.user, capability):
-                return _forbidden(request)
-            response: HttpResponse = view(request, *args, **kwargs)
-            return response
-
-        wrapped.__name__ = view.__name__
-        wrapped.__doc__ = view.__doc__
-        return wrapped
-
-    return decorate
+    return capable(capability, "inspections/forbidden.html")
 
 
 def _flags(request: HttpRequest) -> dict[str, bool]:
@@ -80,8 +62,7 @@ def _flags(request: HttpRequest) -> dict[str, bool]:
     }
 
 
-def _labels(choices: Any) -> dict[str, str]:
-    return {value: str(label) for value, label in choices}
+_labels = choice_labels
 
 
 def _visible(queryset: Any, request: HttpRequest, pk: int) -> None:

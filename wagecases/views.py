@@ -7,7 +7,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.contrib.auth.decorators import login_required
 from django.db.models import Exists, OuterRef, Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
@@ -15,6 +14,7 @@ from django.shortcuts import render
 from bureau import roles
 from bureau.models import Region, Role, StaffRole, User, Worker
 from bureau.numbering import county_of
+from bureau.pages import capable, choice_labels
 from wagecases.listings import CRITERIA
 from wagecases.models import (
     AllocationKind,
@@ -34,26 +34,8 @@ from wagecases.models import (
 )
 
 
-def _forbidden(request: HttpRequest) -> HttpResponse:
-    return render(request, "wagecases/forbidden.html", status=403)
-
-
 def _capable(capability: str) -> Any:
-    """Login required, then the capability: a role without it gets the 403 page."""
-
-    def decorate(view: Any) -> Any:
-        @login_required
-        def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-            if not roles.can(request.user, capability):
-                return _forbidden(request)
-            response: HttpResponse = view(request, *args, **kwargs)
-            return response
-
-        wrapped.__name__ = view.__name__
-        wrapped.__doc__ = view.__doc__
-        return wrapped
-
-    return decorate
+    return capable(capability, "wagecases/forbidden.html")
 
 
 def _flags(request: HttpRequest) -> dict[str, bool]:
@@ -66,8 +48,7 @@ def _flags(request: HttpRequest) -> dict[str, bool]:
     }
 
 
-def _labels(choices: Any) -> dict[str, str]:
-    return {value: str(label) for value, label in choices}
+_labels = choice_labels
 
 
 def _case_codes() -> dict[str, dict[str, str]]:
